@@ -1,0 +1,136 @@
+/**
+ * Cell strings and grids: parse, validate, serialize. Pure, no DOM.
+ *
+ * A grid of N×N cells is a `Uint8Array` of length N*N, row-major. Pixels are
+ * {@link BLACK} or {@link WHITE}; a mask is 0 (visible) or 1 (hidden); the
+ * model's tokens are BLACK, WHITE or {@link MASKED}.
+ */
+
+export const BLACK = 0;
+export const WHITE = 1;
+export const MASKED = 2;
+
+/** Smallest grid the prior allows: a square has side 2..N-2, so N ≥ 4. */
+export const MIN_GRID_SIZE = 4;
+/** Largest grid accepted; far beyond any bundled model, it only guards against absurd inputs. */
+export const MAX_GRID_SIZE = 256;
+
+/** One placement of the prior's white square. */
+export interface Square {
+  side: number;
+  row: number;
+  col: number;
+}
+
+/**
+ * Checks a grid size: an integer from {@link MIN_GRID_SIZE} to {@link MAX_GRID_SIZE}.
+ * Throws TypeError (not an integer) or RangeError (out of range) naming `attribute`.
+ */
+export function validateGridSize(gridSize: unknown, attribute = 'grid-size'): number {
+  const form = `an integer from ${MIN_GRID_SIZE} to ${MAX_GRID_SIZE}`;
+  if (typeof gridSize !== 'number' || !Number.isInteger(gridSize)) {
+    throw new TypeError(`${attribute} must be ${form}; got ${describe(gridSize)}`);
+  }
+  if (gridSize < MIN_GRID_SIZE || gridSize > MAX_GRID_SIZE) {
+    throw new RangeError(`${attribute} must be ${form}; got ${gridSize}`);
+  }
+  return gridSize;
+}
+
+/**
+ * Parses N*N characters `0`/`1`, row-major, whitespace ignored, into cells.
+ * Throws TypeError (other characters, or not a string) or RangeError (wrong
+ * number of cells); the message names `attribute` and the expected form.
+ */
+export function parseCells(value: string, gridSize: number, attribute: string): Uint8Array {
+  const count = gridSize * gridSize;
+  const form = `${attribute} must be ${count} characters 0 or 1 (${gridSize}×${gridSize}, row-major, whitespace ignored)`;
+  if (typeof value !== 'string') {
+    throw new TypeError(`${form}; got ${describe(value)}`);
+  }
+  const cells = new Uint8Array(count);
+  let n = 0;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code === 48 /* 0 */ || code === 49 /* 1 */) {
+      if (n < count) cells[n] = code - 48;
+      n++;
+    } else if (!isWhitespace(code)) {
+      const char = String.fromCodePoint(value.codePointAt(i)!);
+      throw new TypeError(`${form}; got ${JSON.stringify(char)} at cell ${n}`);
+    }
+  }
+  if (n !== count) {
+    throw new RangeError(`${form}; got ${n}`);
+  }
+  return cells;
+}
+
+/** Cells as `0`/`1` characters, row-major, no whitespace: the inverse of {@link parseCells}. */
+export function serializeCells(cells: ArrayLike<number>): string {
+  let text = '';
+  for (let i = 0; i < cells.length; i++) text += cells[i] ? '1' : '0';
+  return text;
+}
+
+/**
+ * The model's input: each cell's pixel (BLACK/WHITE), or MASKED where `mask` is 1.
+ * Writes into `out` when given (it must have the same length) and returns it.
+ */
+export function toTokens(pixels: Uint8Array, mask: Uint8Array, out?: Uint8Array): Uint8Array {
+  if (mask.length !== pixels.length) {
+    throw new RangeError(`mask must have ${pixels.length} cells like pixels; got ${mask.length}`);
+  }
+  const tokens = out ?? new Uint8Array(pixels.length);
+  if (tokens.length !== pixels.length) {
+    throw new RangeError(`tokens must have ${pixels.length} cells like pixels; got ${tokens.length}`);
+  }
+  for (let i = 0; i < pixels.length; i++) {
+    tokens[i] = mask[i] ? MASKED : pixels[i] ? WHITE : BLACK;
+  }
+  return tokens;
+}
+
+/**
+ * The white square of an image of the prior, or null when the image is not
+ * exactly one filled axis-aligned white square of side 2..N-2 on black.
+ */
+export function findSquare(pixels: ArrayLike<number>, gridSize: number): Square | null {
+  if (pixels.length !== gridSize * gridSize) return null;
+  let top = gridSize, left = gridSize, bottom = -1, right = -1, white = 0;
+  for (let r = 0; r < gridSize; r++) {
+    for (let c = 0; c < gridSize; c++) {
+      if (!pixels[r * gridSize + c]) continue;
+      white++;
+      if (r < top) top = r;
+      if (r > bottom) bottom = r;
+      if (c < left) left = c;
+      if (c > right) right = c;
+    }
+  }
+  const side = bottom - top + 1;
+  if (white === 0 || right - left + 1 !== side) return null;
+  if (side < 2 || side > gridSize - 2) return null;
+  // All whites lie inside the bounding box, so the box is filled iff the count matches.
+  if (white !== side * side) return null;
+  return { side, row: top, col: left };
+}
+
+/** Whether `pixels` is a member of the prior: exactly one white square of side 2..N-2. */
+export function isSquare(pixels: ArrayLike<number>, gridSize: number): boolean {
+  return findSquare(pixels, gridSize) !== null;
+}
+
+function isWhitespace(code: number): boolean {
+  // The characters String.prototype.trim removes that can appear in attribute text.
+  return code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0xfeff ||
+    code === 0x2028 || code === 0x2029 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x202f || code === 0x205f || code === 0x3000;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 20 ? value.slice(0, 20) + '…' : value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (value === null || typeof value !== 'object') return String(value);
+  return Object.prototype.toString.call(value);
+}
