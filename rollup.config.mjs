@@ -1,0 +1,62 @@
+// Builds dist/square-inpainter.js (the element with Lit bundled in) and copies onnxruntime-web's own files
+// to dist/ort/ untouched. ORT stays out of the bundle: its threaded wasm starts workers from its own module
+// URL, which breaks once it is inlined, and a WASM-only page must never fetch the WebGPU build.
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import resolve from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+
+const require = createRequire(import.meta.url);
+// The package's "require" entry is dist/ort.min.js: its folder holds every build.
+const ortDist = path.dirname(require.resolve('onnxruntime-web'));
+
+/** ORT entry points, imported by src/runtime/ort.ts, rewritten to their copies in dist/ort/. */
+const ORT_ENTRIES = {
+  'onnxruntime-web/wasm': './ort/ort.wasm.min.mjs',
+  'onnxruntime-web/webgpu': './ort/ort.webgpu.min.mjs',
+};
+
+/** What each build loads at run time: the WASM build the plain wasm, the WebGPU build the asyncify one. */
+const ORT_FILES = [
+  'ort.wasm.min.mjs',
+  'ort-wasm-simd-threaded.mjs',
+  'ort-wasm-simd-threaded.wasm',
+  'ort.webgpu.min.mjs',
+  'ort-wasm-simd-threaded.asyncify.mjs',
+  'ort-wasm-simd-threaded.asyncify.wasm',
+];
+
+function copyOrt() {
+  return {
+    name: 'copy-onnxruntime-web',
+    async generateBundle() {
+      for (const file of ORT_FILES) {
+        let source = await readFile(path.join(ortDist, file));
+        if (file.endsWith('.mjs')) {
+          // The source maps are not shipped; drop the comment so devtools does not ask for them.
+          source = source.toString('utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
+        }
+        this.emitFile({ type: 'asset', fileName: `ort/${file}`, source });
+      }
+    },
+  };
+}
+
+export default {
+  input: 'src/index.ts',
+  external: Object.keys(ORT_ENTRIES),
+  output: {
+    file: 'dist/square-inpainter.js',
+    format: 'es',
+    sourcemap: true,
+    paths: ORT_ENTRIES,
+  },
+  plugins: [
+    resolve({ browser: true }),
+    typescript({ tsconfig: './tsconfig.json', outDir: 'dist', declarationDir: 'dist/types', sourceMap: true }),
+    terser({ ecma: 2022, module: true, format: { comments: false } }),
+    copyOrt(),
+  ],
+};

@@ -1,0 +1,69 @@
+/**
+ * Typed details of the events `<square-inpainter>` fires. All are composed; `load` and `inpaint` bubble,
+ * `error` does not (a bubbling `error` would reach window's handlers for uncaught script errors).
+ */
+import type { Decoding } from './decoding.js';
+import type { Backend } from './runtime/index.js';
+
+/** `load`: a model is ready. */
+export interface LoadDetail {
+  /** The backend the session really runs on, after any fallback from WebGPU. */
+  backend: Backend;
+  gridSize: number;
+  /** Absolute URL of the model that was loaded. */
+  modelUrl: string;
+}
+
+/** `inpaint`: the hidden cells are filled. Also what `inpaint()` resolves with. */
+export interface InpaintDetail {
+  /** The completed image: N*N characters `0`/`1`, row-major, the same form as the `pixels` attribute. */
+  pixels: string;
+  /** P(white) per cell; visible cells are exactly 0 or 1. */
+  probabilities: Float32Array;
+  /** The mask that was filled: N*N characters, 1 = hidden. */
+  mask: string;
+  backend: Backend;
+  /** Wall time from the request to the result, in milliseconds (model loading excluded). */
+  durationMs: number;
+  decoding: Decoding;
+  /** How many times the model ran. */
+  runs: number;
+  /** The seed `sample` decoding used (drawn at random when the `seed` attribute is empty). */
+  seed?: number;
+}
+
+/** The result of `inpaint()`: the `inpaint` event's detail. */
+export type InpaintResult = InpaintDetail;
+
+/**
+ * What went wrong:
+ * - `invalid-attribute`: an attribute or property has a value the element cannot use (`attribute` names it);
+ * - `model-load`: the model or the runtime could not be fetched or loaded;
+ * - `inference`: the model ran but failed or answered in the wrong shape.
+ */
+export type ErrorType = 'invalid-attribute' | 'model-load' | 'inference';
+
+/** `error`: the element could not inpaint; it recovers on the next valid change. */
+export interface ErrorDetail {
+  type: ErrorType;
+  /** Names the attribute and the expected form where the input is at fault. */
+  message: string;
+  /** The attribute at fault, for `invalid-attribute` (and `model-src` for a model that fails to load). */
+  attribute?: string;
+  cause?: unknown;
+}
+
+/** Every event `<square-inpainter>` fires, by name. */
+export interface SquareInpainterEventMap {
+  load: CustomEvent<LoadDetail>;
+  inpaint: CustomEvent<InpaintDetail>;
+  error: CustomEvent<ErrorDetail>;
+}
+
+declare global {
+  // `load` and `error` already mean plain events on every element, so only `inpaint` joins the global map;
+  // the element's own addEventListener overloads type all three.
+  interface HTMLElementEventMap {
+    inpaint: CustomEvent<InpaintDetail>;
+  }
+}

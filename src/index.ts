@@ -1,0 +1,13 @@
+/**
+ * square-inpainter: importing this module defines `<square-inpainter>`.
+ */
+import { SquareInpainter } from './square-inpainter.js';
+
+export { SquareInpainter };
+export type { ErrorDetail, ErrorType, InpaintDetail, InpaintResult, LoadDetail, SquareInpainterEventMap } from './events.js';
+export type { Decoding } from './decoding.js';
+export type { AssetLocations, Backend, BackendPreference } from './runtime/index.js';
+
+if (!customElements.get('square-inpainter')) {
+  customElements.define('square-inpainter', SquareInpainter);
+}

@@ -1,0 +1,196 @@
+/**
+ * One InferenceSession per (model URL, backend), shared by every element on the page and released when the
+ * last element holding it lets go. Runs on a session are queued, since a session runs one request at a time.
+ */
+import type { InferenceSession, Tensor, TypedTensor } from 'onnxruntime-web';
+import type { Predictor } from '../decoding.js';
+import { hasWebGpuAdapter, loadOrt, type Backend, type Ort } from './ort.js';
+
+/** `auto` picks WebGPU where an adapter exists, else WASM. */
+export type BackendPreference = 'auto' | Backend;
+
+/** Why opening a model failed: it could not be fetched, or it is not a model that follows the contract. */
+export class ModelLoadError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ModelLoadError';
+  }
+}
+
+/** An element's hold on a shared session. */
+export interface ModelHandle {
+  readonly url: string;
+  /** The backend the session really runs on (after any fallback). */
+  readonly backend: Backend;
+  /** The model's input length N*N where the model states it, else null (dynamic). */
+  readonly cellCount: number | null;
+  /** A predictor for `cellCount` cells; it owns one input tensor, reused on every call. */
+  createPredictor(cellCount: number): Predictor;
+  /** Lets go of the session; the last release frees it. Idempotent. */
+  release(): void;
+}
+
+interface SharedSession {
+  ort: Ort;
+  session: InferenceSession;
+  backend: Backend;
+  inputName: string;
+  inputType: 'int64' | 'int32';
+  outputName: string;
+  cellCount: number | null;
+  queue: Promise<unknown>;
+}
+
+interface Entry {
+  refs: number;
+  ready: Promise<SharedSession>;
+}
+
+const entries = new Map<string, Entry>();
+
+/** Opens (or joins) the session for `url` on the preferred backend. */
+export async function openModel(url: string, preference: BackendPreference): Promise<ModelHandle> {
+  const target: Backend = preference !== 'wasm' && (await hasWebGpuAdapter()) ? 'webgpu' : 'wasm';
+  const key = `${target} ${url}`;
+  let entry = entries.get(key);
+  if (!entry) {
+    const created: Entry = { refs: 0, ready: createShared(url, target) };
+    created.ready.catch(() => {
+      // A failed load is not cached: the next element (or a fixed server) gets a fresh try.
+      if (entries.get(key) === created) entries.delete(key);
+    });
+    entries.set(key, created);
+    entry = created;
+  }
+  const held = entry;
+  held.refs++;
+  let shared: SharedSession;
+  try {
+    shared = await held.ready;
+  } catch (error) {
+    held.refs--;
+    throw error;
+  }
+  let released = false;
+  return {
+    url,
+    backend: shared.backend,
+    cellCount: shared.cellCount,
+    createPredictor: (cellCount) => createPredictor(shared, cellCount),
+    release() {
+      if (released) return;
+      released = true;
+      if (--held.refs > 0) return;
+      if (entries.get(key) === held) entries.delete(key);
+      shared.queue = shared.queue.then(() => shared.session.release()).catch(() => undefined);
+    },
+  };
+}
+
+/** How many sessions are open on this page (for tests and diagnostics). */
+export function openSessionCount(): number {
+  return entries.size;
+}
+
+async function createShared(url: string, target: Backend): Promise<SharedSession> {
+  const model = await fetchModel(url);
+  if (target === 'webgpu') {
+    try {
+      return await createSession(model, 'webgpu', url);
+    } catch {
+      // WebGPU can fail where WASM works (an adapter that lost its device, an op without a kernel): fall back.
+    }
+  }
+  return createSession(model, 'wasm', url);
+}
+
+async function fetchModel(url: string): Promise<Uint8Array> {
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (cause) {
+    throw new ModelLoadError(`could not fetch the model at ${url} (${describeError(cause)})`, { cause });
+  }
+  if (!response.ok) {
+    throw new ModelLoadError(`could not fetch the model at ${url} (HTTP ${response.status})`);
+  }
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+async function createSession(model: Uint8Array, backend: Backend, url: string): Promise<SharedSession> {
+  const ort = await loadOrt(backend);
+  let session: InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(model, { executionProviders: [backend] });
+  } catch (cause) {
+    throw new ModelLoadError(`${url} is not an ONNX model onnxruntime-web can load (${describeError(cause)})`, { cause });
+  }
+  const input = session.inputMetadata[0];
+  const output = session.outputMetadata[0];
+  const inputType = input?.isTensor ? input.type : undefined;
+  if (session.inputNames.length !== 1 || session.outputNames.length !== 1 || (inputType !== 'int64' && inputType !== 'int32')) {
+    await session.release();
+    throw new ModelLoadError(
+      `${url} does not follow the model contract: one int64 input tokens [batch, N*N] and one float32 output logits [batch, N*N, 2]`,
+    );
+  }
+  const cells = input.isTensor ? input.shape[1] : undefined;
+  return {
+    ort,
+    session,
+    backend,
+    inputName: input.name,
+    inputType,
+    outputName: output.name,
+    cellCount: typeof cells === 'number' ? cells : null,
+    queue: Promise.resolve(),
+  };
+}
+
+const BIG_TOKENS = [0n, 1n, 2n];
+
+function createPredictor(shared: SharedSession, cellCount: number): Predictor {
+  const { ort, inputName, outputName, inputType } = shared;
+  const data = inputType === 'int64' ? new BigInt64Array(cellCount) : new Int32Array(cellCount);
+  const feeds: Record<string, Tensor> = { [inputName]: new ort.Tensor(inputType, data, [1, cellCount]) };
+  const fill =
+    data instanceof BigInt64Array
+      ? (tokens: Uint8Array) => {
+          for (let i = 0; i < cellCount; i++) data[i] = BIG_TOKENS[tokens[i]];
+        }
+      : (tokens: Uint8Array) => data.set(tokens);
+
+  return (tokens) => {
+    if (tokens.length !== cellCount) {
+      return Promise.reject(new RangeError(`predict: expected ${cellCount} tokens, got ${tokens.length}`));
+    }
+    const run = async () => {
+      fill(tokens);
+      const outputs = await shared.session.run(feeds);
+      const logits = outputs[outputName] as TypedTensor<'float32'>;
+      try {
+        if (logits.type !== 'float32' || logits.data.length !== cellCount * 2) {
+          throw new RangeError(
+            `the model's output ${outputName} has shape [${logits.dims.join(', ')}]; expected [1, ${cellCount}, 2] float32`,
+          );
+        }
+        const values = logits.data;
+        const probabilities = new Float32Array(cellCount);
+        for (let i = 0; i < cellCount; i++) {
+          probabilities[i] = 1 / (1 + Math.exp(values[2 * i] - values[2 * i + 1]));
+        }
+        return probabilities;
+      } finally {
+        logits.dispose();
+      }
+    };
+    const result = shared.queue.then(run, run);
+    shared.queue = result.catch(() => undefined);
+    return result;
+  };
+}
+
+function describeError(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.length > 200 ? text.slice(0, 200) + '…' : text;
+}

@@ -1,0 +1,57 @@
+// Browser tests: Debian's Chromium, launched directly, headless, with WebGPU on SwiftShader (a real adapter,
+// no GPU needed). The tests import the built dist/ (npm test builds first), so they run what ships.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium';
+
+/**
+ * Serves onnxruntime-web's files in dist/ort/ byte for byte: the dev server would otherwise rewrite their
+ * imports (and fail on the Node-only `import("module")` branch they carry).
+ */
+async function serveOrtVerbatim(context, next) {
+  if (!context.path.startsWith('/dist/ort/')) return next();
+  const file = path.join(process.cwd(), path.normalize(context.path));
+  try {
+    const info = await stat(file);
+    context.type = file.endsWith('.wasm') ? 'application/wasm' : 'text/javascript';
+    context.length = info.size;
+    context.body = createReadStream(file);
+  } catch {
+    context.status = 404;
+  }
+}
+
+export default {
+  files: 'test/browser/**/*.test.ts',
+  nodeResolve: true,
+  middleware: [serveOrtVerbatim],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022' })],
+  // One page at a time: each loads onnxruntime-web's wasm, and the machines this runs on are small.
+  concurrency: 1,
+  browserStartTimeout: 60_000,
+  testsStartTimeout: 60_000,
+  testsFinishTimeout: 600_000,
+  testFramework: { config: { timeout: 60_000 } },
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath,
+        headless: false, // the flag below asks for the new headless mode itself
+        args: [
+          '--headless=new',
+          '--no-sandbox',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+          '--disable-quic',
+          '--enable-unsafe-webgpu',
+        ],
+      },
+    }),
+  ],
+};
