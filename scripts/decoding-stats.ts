@@ -21,7 +21,7 @@ const gridSizes = values.grid.split(',').map(Number);
 const columns: [string, DecodeOptions][] = [
   ['one-shot', { decoding: 'one-shot' }],
   [`iterative (steps ${DEFAULT_STEPS})`, { decoding: 'iterative' }],
-  ['iterative (steps 8)', { decoding: 'iterative', steps: 8 }],
+  ['iterative (steps 12)', { decoding: 'iterative', steps: 12 }],
   [`sample (steps ${DEFAULT_SAMPLE_STEPS})`, { decoding: 'sample' }],
 ];
 
