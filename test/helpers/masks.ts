@@ -1,11 +1,18 @@
 /**
  * Seeded test cases: a square of the prior and a mask from one of the mask
- * families the issue names. DOM-free, shared by node tests and scripts.
+ * families the issue names. DOM-free, shared by node tests, browser tests and
+ * scripts.
  */
 import { findSquare, type Square } from '../../src/grid.js';
 import { renderSquare, squares } from './posterior.js';
 
-export const MASK_FAMILIES = ['random-cells', 'rectangle', 'rows-columns', 'corner', 'whole-square', 'hidden-95'] as const;
+/**
+ * The mask families of training/prior.py (same names, same distributions; a
+ * different PRNG): i.i.d. cells at a rate of 5–98%, one to three rectangles,
+ * whole rows and columns, a box over one corner of the square, a box hiding
+ * the whole square and a margin, and 95% of cells hidden i.i.d.
+ */
+export const MASK_FAMILIES = ['cells', 'rectangles', 'lines', 'corner', 'square', 'dense95'] as const;
 export type MaskFamily = (typeof MASK_FAMILIES)[number];
 
 export interface MaskCase {
@@ -33,9 +40,10 @@ export function random(seed: number): () => number {
 
 const between = (rand: () => number, low: number, high: number) => low + Math.floor(rand() * (high - low + 1));
 
-function hideRectangle(mask: Uint8Array, gridSize: number, top: number, left: number, bottom: number, right: number) {
-  for (let r = Math.max(0, top); r <= Math.min(gridSize - 1, bottom); r++) {
-    for (let c = Math.max(0, left); c <= Math.min(gridSize - 1, right); c++) mask[r * gridSize + c] = 1;
+/** Hides the cells with top <= row < bottom and left <= col < right (clipped to the grid). */
+function hideBox(mask: Uint8Array, gridSize: number, top: number, bottom: number, left: number, right: number) {
+  for (let r = Math.max(0, top); r < Math.min(gridSize, bottom); r++) {
+    for (let c = Math.max(0, left); c < Math.min(gridSize, right); c++) mask[r * gridSize + c] = 1;
   }
 }
 
@@ -45,51 +53,43 @@ export function maskCase(family: MaskFamily, gridSize: number, seed: number): Ma
   const all = squares(gridSize);
   const square = all[Math.floor(rand() * all.length)];
   const truth = renderSquare(square, gridSize);
-  const cells = gridSize * gridSize;
-  const mask = new Uint8Array(cells);
+  const n = gridSize;
+  const mask = new Uint8Array(n * n);
   const { side, row, col } = square;
+  const iid = (rate: number) => mask.forEach((_, i) => (mask[i] = rand() < rate ? 1 : 0));
   switch (family) {
-    case 'random-cells': {
-      const share = 0.2 + 0.6 * rand();
-      for (let i = 0; i < cells; i++) mask[i] = rand() < share ? 1 : 0;
+    case 'cells':
+      iid(0.05 + 0.93 * rand());
       break;
-    }
-    case 'rectangle': {
-      const top = between(rand, 0, gridSize - 1), left = between(rand, 0, gridSize - 1);
-      hideRectangle(mask, gridSize, top, left, between(rand, top, gridSize - 1), between(rand, left, gridSize - 1));
+    case 'dense95':
+      iid(0.95);
       break;
-    }
-    case 'rows-columns': {
-      const byRow = rand() < 0.5;
-      const lines = between(rand, 1, gridSize - 1);
-      for (let k = 0; k < lines; k++) {
-        const line = between(rand, 0, gridSize - 1);
-        for (let j = 0; j < gridSize; j++) mask[byRow ? line * gridSize + j : j * gridSize + line] = 1;
+    case 'rectangles': {
+      const count = between(rand, 1, 3);
+      for (let k = 0; k < count; k++) {
+        const h = between(rand, 1, n - 1), w = between(rand, 1, n - 1);
+        const top = between(rand, 0, n - h), left = between(rand, 0, n - w);
+        hideBox(mask, n, top, top + h, left, left + w);
       }
+      break;
+    }
+    case 'lines': {
+      const pRow = 0.6 * rand(), pCol = 0.6 * rand();
+      const rows = Array.from({ length: n }, () => rand() < pRow);
+      const cols = Array.from({ length: n }, () => rand() < pCol);
+      for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) mask[r * n + c] = rows[r] || cols[c] ? 1 : 0;
       break;
     }
     case 'corner': {
-      // A rectangle around one corner of the square, reaching partly inside and outside it.
-      const bottomSide = rand() < 0.5, rightSide = rand() < 0.5;
-      const r = bottomSide ? row + side - 1 : row, c = rightSide ? col + side - 1 : col;
-      const inside = () => between(rand, 0, side - 1), outside = () => between(rand, 0, 3);
-      const [top, bottom] = bottomSide ? [r - inside(), r + outside()] : [r - outside(), r + inside()];
-      const [left, right] = rightSide ? [c - inside(), c + outside()] : [c - outside(), c + inside()];
-      hideRectangle(mask, gridSize, top, left, bottom, right);
+      const right = rand() < 0.5, bottom = rand() < 0.5;
+      const r = bottom ? row + side - 1 : row, c = right ? col + side - 1 : col;
+      const reach = between(rand, 1, 3);
+      hideBox(mask, n, r - reach + 1, r + reach, c - reach + 1, c + reach);
       break;
     }
-    case 'whole-square': {
-      hideRectangle(mask, gridSize, row - between(rand, 0, 3), col - between(rand, 0, 3),
-        row + side - 1 + between(rand, 0, 3), col + side - 1 + between(rand, 0, 3));
-      break;
-    }
-    case 'hidden-95': {
-      const order = Array.from({ length: cells }, (_, i) => i);
-      for (let i = cells - 1; i > 0; i--) {
-        const j = Math.floor(rand() * (i + 1));
-        [order[i], order[j]] = [order[j], order[i]];
-      }
-      for (let k = 0; k < Math.round(0.95 * cells); k++) mask[order[k]] = 1;
+    case 'square': {
+      const margin = between(rand, 0, 3);
+      hideBox(mask, n, row - margin, row + side + margin, col - margin, col + side + margin);
       break;
     }
   }

@@ -25,7 +25,7 @@ function hideAll(gridSize: number) {
 describe('decode', () => {
   it('runs no model and returns the image when nothing is hidden', async () => {
     const { predict, runs } = recording(8);
-    const c = maskCase('rectangle', 8, 1);
+    const c = maskCase('rectangles', 8, 1);
     const result = await decode(predict, c.truth, new Uint8Array(64));
     assert.equal(result.runs, 0);
     assert.equal(runs.length, 0);
@@ -35,7 +35,7 @@ describe('decode', () => {
   });
 
   it('one-shot takes each hidden cell at its most likely value from a single run', async () => {
-    const c = maskCase('whole-square', 8, 4);
+    const c = maskCase('square', 8, 4);
     const { predict, runs } = recording(8);
     const result = await decode(predict, c.pixels, c.mask, { decoding: 'one-shot' });
     assert.equal(result.runs, 1);
@@ -72,7 +72,7 @@ describe('decode', () => {
   });
 
   it('reports for each filled cell the probability of the run that committed it', async () => {
-    const c = maskCase('hidden-95', 8, 2);
+    const c = maskCase('dense95', 8, 2);
     for (const decoding of ['iterative', 'sample'] as const) {
       const { predict, runs } = recording(8);
       const result = await decode(predict, c.pixels, c.mask, { decoding, seed: 5 });
@@ -91,7 +91,7 @@ describe('decode', () => {
   });
 
   it('commits everything on run number `steps`', async () => {
-    const c = maskCase('hidden-95', 16, 1);
+    const c = maskCase('dense95', 16, 1);
     const oneShot = await decode(exactPredictor(16), c.pixels, c.mask, { decoding: 'one-shot' });
     const oneStep = await decode(exactPredictor(16), c.pixels, c.mask, { steps: 1 });
     assert.deepEqual(oneStep.pixels, oneShot.pixels);
@@ -99,7 +99,7 @@ describe('decode', () => {
   });
 
   it('ends with 0/1 pixels when the model answers NaN or out-of-range numbers', async () => {
-    const c = maskCase('random-cells', 8, 3);
+    const c = maskCase('cells', 8, 3);
     const broken: Predictor = async (tokens) => Float32Array.from(tokens, (_, i) => [Number.NaN, -1, 2, 0.5][i % 4]);
     for (const decoding of ['iterative', 'one-shot', 'sample'] as const) {
       const result = await decode(broken, c.pixels, c.mask, { decoding, seed: 1 });
@@ -144,8 +144,8 @@ describe('sample decoding', () => {
     const draws = 6000;
     const cases = [
       { name: 'everything hidden', ...hideAll(8) },
-      { name: 'a 95%-hidden mask', ...maskCase('hidden-95', 8, 1) },
-      { name: 'the whole square hidden', ...maskCase('whole-square', 8, 2) },
+      { name: 'a 95%-hidden mask', ...maskCase('dense95', 8, 1) },
+      { name: 'the whole square hidden', ...maskCase('square', 8, 2) },
     ];
     for (const { name, pixels, mask } of cases) {
       const posterior = squarePosterior(pixels, mask, 8);
@@ -166,7 +166,7 @@ describe('sample decoding', () => {
 });
 
 describe('decode options', () => {
-  const c = maskCase('rectangle', 8, 0);
+  const c = maskCase('rectangles', 8, 0);
   const predict = exactPredictor(8);
 
   it('rejects steps that are not an integer from 1 to MAX_STEPS', async () => {

@@ -48,7 +48,7 @@ describe('exact posterior helper', () => {
   });
 
   it('answers tokens as a predictor', async () => {
-    const c = maskCase('rectangle', 8, 3);
+    const c = maskCase('rectangles', 8, 3);
     const predicted = await exactPredictor(8)(toTokens(c.pixels, c.mask));
     assert.deepEqual(predicted, exactPosterior(c.pixels, c.mask, 8));
   });
