@@ -25,10 +25,23 @@ async function serveOrtVerbatim(context, next) {
   }
 }
 
+/**
+ * SQUARE_INPAINTER_TEST_MODELS=<folder> serves that folder as /models/ (models and manifest.json), to run
+ * the browser tests against other models than the bundled ones.
+ */
+function serveTestModels(folder) {
+  return (context, next) => {
+    if (folder && context.path.startsWith('/models/')) {
+      context.path = '/' + path.posix.join(folder, context.path.slice('/models/'.length));
+    }
+    return next();
+  };
+}
+
 export default {
   files: 'test/browser/**/*.test.ts',
   nodeResolve: true,
-  middleware: [serveOrtVerbatim],
+  middleware: [serveTestModels(process.env.SQUARE_INPAINTER_TEST_MODELS), serveOrtVerbatim],
   plugins: [esbuildPlugin({ ts: true, target: 'es2022' })],
   // One page at a time: each loads onnxruntime-web's wasm, and the machines this runs on are small.
   concurrency: 1,

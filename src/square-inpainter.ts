@@ -16,6 +16,7 @@ import {
 } from './runtime/index.js';
 import { styles } from './square-inpainter.styles.js';
 
+const DEFAULT_GRID_SIZE = 16;
 const BACKENDS: readonly BackendPreference[] = ['auto', 'webgpu', 'wasm'];
 
 /** The properties whose change starts a new inpaint. */
@@ -88,7 +89,7 @@ export class SquareInpainter extends LitElement {
   }
 
   /** Grid side N; picks the bundled model for N (8 and 16 ship) unless `model-src` is set. */
-  @property({ type: Number, attribute: 'grid-size' }) gridSize = 16;
+  @property({ type: Number, attribute: 'grid-size' }) gridSize = DEFAULT_GRID_SIZE;
 
   /** N*N characters `0`/`1`, row-major, whitespace ignored. Empty means all black. */
   @property() pixels = '';
@@ -127,16 +128,14 @@ export class SquareInpainter extends LitElement {
    * Fills the hidden cells now. Resolves with the result of this request, or of the newer one that replaced it;
    * rejects with the error the `error` event reports.
    */
-  inpaint(): Promise<InpaintResult> {
-    this.controller?.abort();
-    const controller = new AbortController();
-    this.controller = controller;
-    const request: Promise<InpaintResult> = this.runRequest(controller.signal).catch((error: unknown) => {
-      if (controller.signal.aborted && this.latest && this.latest !== request) return this.latest;
-      throw error;
-    });
-    this.latest = request;
-    return request;
+  async inpaint(): Promise<InpaintResult> {
+    if (this.isUpdatePending) {
+      // Properties set just before the call take effect first; if they started a request, that is this one.
+      const before = this.latest;
+      await this.updateComplete;
+      if (this.latest && this.latest !== before) return this.latest;
+    }
+    return this.startRequest();
   }
 
   override connectedCallback(): void {
@@ -215,7 +214,8 @@ export class SquareInpainter extends LitElement {
     const raw = (name: string) => this.getAttribute(name);
     let gridSize: number;
     try {
-      gridSize = validateGridSize(this.gridSize);
+      // A removed attribute reads as null: back to the default.
+      gridSize = validateGridSize(this.gridSize ?? DEFAULT_GRID_SIZE);
     } catch (cause) {
       const text = raw('grid-size') ?? String(this.gridSize);
       throw new AttributeError('grid-size', `grid-size must be an integer (bundled models: ${BUNDLED_GRID_SIZES.join(', ')}); got ${JSON.stringify(text)}`, { cause });
@@ -235,11 +235,13 @@ export class SquareInpainter extends LitElement {
     } catch (cause) {
       throw new AttributeError('model-src', `model-src must be a URL of an ONNX model; got ${JSON.stringify(modelSrc)}`, { cause });
     }
-    if (!BACKENDS.includes(this.backend)) {
-      throw new AttributeError('backend', `backend must be one of ${BACKENDS.join(', ')}; got ${JSON.stringify(this.backend)}`);
+    const backend = this.backend ?? 'auto';
+    if (!BACKENDS.includes(backend)) {
+      throw new AttributeError('backend', `backend must be one of ${BACKENDS.join(', ')}; got ${JSON.stringify(backend)}`);
     }
-    if (!DECODINGS.includes(this.decoding)) {
-      throw new AttributeError('decoding', `decoding must be one of ${DECODINGS.join(', ')}; got ${JSON.stringify(this.decoding)}`);
+    const decoding = this.decoding ?? 'iterative';
+    if (!DECODINGS.includes(decoding)) {
+      throw new AttributeError('decoding', `decoding must be one of ${DECODINGS.join(', ')}; got ${JSON.stringify(decoding)}`);
     }
     const steps = this.steps ?? undefined;
     if (steps !== undefined && (!Number.isInteger(steps) || steps < 1 || steps > MAX_STEPS)) {
@@ -249,7 +251,7 @@ export class SquareInpainter extends LitElement {
     if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed > MAX_SEED)) {
       throw new AttributeError('seed', `seed must be an integer from 0 to ${MAX_SEED}; got ${JSON.stringify(raw('seed') ?? String(seed))}`);
     }
-    return { gridSize, pixels, mask, modelUrl, backend: this.backend, decoding: this.decoding, steps, seed };
+    return { gridSize, pixels, mask, modelUrl, backend, decoding, steps, seed };
   }
 
   private readCells(attribute: string, value: string | null | undefined, gridSize: number): Uint8Array {
@@ -265,7 +267,8 @@ export class SquareInpainter extends LitElement {
   private async runRequest(signal: AbortSignal): Promise<InpaintResult> {
     try {
       if (this.inputError) throw this.inputError;
-      const input = this.input!;
+      const input = this.input;
+      if (!input || !this.isConnected) throw new Error('inpaint() needs the element to be in the document');
       if (!this.result) this.setStatus(this.model?.handle ? 'working' : 'loading');
       const { handle, predict } = await this.loadModel(input);
       signal.throwIfAborted();
@@ -339,9 +342,22 @@ export class SquareInpainter extends LitElement {
     slot.handle?.release();
   }
 
+  /** Starts a request that replaces any pending one; a replaced request follows its replacement. */
+  private startRequest(): Promise<InpaintResult> {
+    this.controller?.abort();
+    const controller = new AbortController();
+    this.controller = controller;
+    const request: Promise<InpaintResult> = this.runRequest(controller.signal).catch((error: unknown) => {
+      if (controller.signal.aborted && this.latest && this.latest !== request) return this.latest;
+      throw error;
+    });
+    this.latest = request;
+    return request;
+  }
+
   private autoInpaint(): void {
     // Failures reach the page as `error` events; the promise itself has no one waiting on it.
-    this.inpaint().catch(() => undefined);
+    this.startRequest().catch(() => undefined);
   }
 
   private reportError(error: unknown): void {

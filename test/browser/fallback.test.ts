@@ -1,0 +1,51 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import '../../dist/square-inpainter.js';
+import type { SquareInpainter } from '../../src/index.js';
+import { fetchedUrls, nextEvent } from './support.js';
+
+type Gpu = { requestAdapter(): Promise<unknown> };
+const gpu = (navigator as Navigator & { gpu?: Gpu }).gpu!;
+const realRequestAdapter = gpu.requestAdapter;
+
+const ortFiles = () => fetchedUrls().filter((url) => url.includes('/ort/')).map((url) => url.slice(url.lastIndexOf('/') + 1));
+
+describe('WebGPU fallback', function () {
+  this.timeout(120_000);
+
+  // Before anything on this page loads onnxruntime-web: WebGPU exists but offers no adapter.
+  before(() => {
+    gpu.requestAdapter = async () => null;
+  });
+  after(() => {
+    gpu.requestAdapter = realRequestAdapter;
+  });
+
+  it('falls back to wasm when WebGPU has no adapter', async () => {
+    const element = await fixture<SquareInpainter>(html`<square-inpainter grid-size="8" mask=${'1'.repeat(64)}></square-inpainter>`);
+    const inpainted = nextEvent(element, 'inpaint');
+    expect((await nextEvent(element, 'load')).detail.backend).to.equal('wasm');
+    expect((await inpainted).detail.backend).to.equal('wasm');
+  });
+
+  it('falls back to wasm when webgpu is asked for but has no adapter', async () => {
+    const element = await fixture<SquareInpainter>(html`<square-inpainter grid-size="16" backend="webgpu"></square-inpainter>`);
+    expect((await nextEvent(element, 'load')).detail.backend).to.equal('wasm');
+    expect(element.shadowRoot!.querySelector('[part~="status"]')!.textContent).to.not.match(/Error/);
+  });
+
+  it('loads only the WASM build and the plain wasm on a page that runs on WASM', () => {
+    expect(ortFiles()).to.have.members(['ort.wasm.min.mjs', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm']);
+    const offOrigin = fetchedUrls().filter((url) => new URL(url).origin !== location.origin);
+    expect(offOrigin, 'requests to other origins').to.deep.equal([]);
+  });
+
+  it('falls back to wasm when the WebGPU session fails to create', async () => {
+    // An adapter that is not one: the element tries WebGPU, onnxruntime-web fails to start it.
+    gpu.requestAdapter = async () => ({});
+    const element = await fixture<SquareInpainter>(html`<square-inpainter grid-size="8" backend="webgpu" mask=${'1'.repeat(64)}></square-inpainter>`);
+    const inpainted = nextEvent(element, 'inpaint');
+    expect((await nextEvent(element, 'load')).detail.backend).to.equal('wasm');
+    expect((await inpainted).detail.backend).to.equal('wasm');
+    expect(ortFiles()).to.include('ort.webgpu.min.mjs');
+  });
+});

@@ -1,0 +1,124 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import '../../dist/square-inpainter.js';
+import { isSquare } from '../../src/grid.js';
+import type { InpaintDetail, SquareInpainter } from '../../src/index.js';
+import { MASK_FAMILIES, maskCase, type MaskCase } from '../helpers/masks.js';
+import { exactPosterior } from '../helpers/posterior.js';
+import { cellString, cellsOf, manifestEntry, nextEvent } from './support.js';
+
+const GRID_SIZES = [8, 16];
+const SEEDS = [11, 12];
+
+function casesFor(gridSize: number): MaskCase[] {
+  return MASK_FAMILIES.flatMap((family) => SEEDS.map((seed) => maskCase(family, gridSize, seed * 1000 + gridSize)));
+}
+
+async function inpaintCase(element: SquareInpainter, testCase: MaskCase, decoding: 'one-shot' | 'iterative'): Promise<InpaintDetail> {
+  element.decoding = decoding;
+  element.pixels = cellString(testCase.pixels);
+  element.mask = cellString(testCase.mask);
+  return element.inpaint();
+}
+
+/** One-shot results per case on wasm, to compare WebGPU against. */
+const wasmResults = new Map<string, Float32Array>();
+
+for (const backend of ['wasm', 'webgpu'] as const) {
+  for (const gridSize of GRID_SIZES) {
+    describe(`real inference on ${backend}, ${gridSize}×${gridSize}`, function () {
+      this.timeout(300_000);
+      let element: SquareInpainter;
+      let tolerance: number;
+
+      before(async () => {
+        const entry = await manifestEntry(gridSize);
+        // The model's measured error on the held-out set, with room for a small sample of cases.
+        tolerance = Math.max(0.1, 3 * (entry.evaluation?.overall?.meanAbsError ?? 0.1));
+        // Not a fixture: fixtures are removed after each test, and this element serves the whole block.
+        element = document.createElement('square-inpainter');
+        element.gridSize = gridSize;
+        element.backend = backend;
+        element.decoding = 'one-shot';
+        const loaded = nextEvent(element, 'load');
+        document.body.append(element);
+        const load = await loaded;
+        expect(load.detail.backend).to.equal(backend);
+        expect(load.detail.gridSize).to.equal(gridSize);
+      });
+
+      after(() => element.remove());
+
+      it('matches the exact posterior within the model\'s measured error, and gets every certain cell right', async () => {
+        let errorSum = 0;
+        let hiddenCount = 0;
+        let certainCount = 0;
+        const certainWrong: string[] = [];
+        for (const testCase of casesFor(gridSize)) {
+          const name = `${testCase.family} (square ${JSON.stringify(testCase.square)})`;
+          const detail = await inpaintCase(element, testCase, 'one-shot');
+          const exact = exactPosterior(testCase.pixels, testCase.mask, gridSize);
+          const completed = cellsOf(detail.pixels);
+          expect(detail.backend, name).to.equal(backend);
+          expect(detail.mask, name).to.equal(cellString(testCase.mask));
+          expect(detail.runs, name).to.equal(1);
+          let caseError = 0;
+          let caseHidden = 0;
+          for (let cell = 0; cell < gridSize * gridSize; cell++) {
+            const p = detail.probabilities[cell];
+            if (!testCase.mask[cell]) {
+              expect(p, `${name}: visible cell ${cell}`).to.equal(testCase.pixels[cell]);
+              expect(completed[cell], `${name}: visible cell ${cell}`).to.equal(testCase.pixels[cell]);
+              continue;
+            }
+            caseError += Math.abs(p - exact[cell]);
+            caseHidden++;
+            expect(completed[cell], `${name}: one-shot is the argmax`).to.equal(p >= 0.5 ? 1 : 0);
+            if (exact[cell] === 0 || exact[cell] === 1) {
+              certainCount++;
+              if (completed[cell] !== exact[cell]) certainWrong.push(`${name} cell ${cell}: P=${p.toFixed(3)}`);
+            }
+          }
+          errorSum += caseError;
+          hiddenCount += caseHidden;
+          if (caseHidden > 0) {
+            expect(caseError / caseHidden, `${name}: mean abs error`).to.be.at.most(Math.max(0.25, 2 * tolerance));
+          }
+          const key = `${gridSize} ${name}`;
+          if (backend === 'wasm') wasmResults.set(key, detail.probabilities);
+          else if (wasmResults.has(key)) {
+            const wasm = wasmResults.get(key)!;
+            const gap = Math.max(...detail.probabilities.map((p, cell) => Math.abs(p - wasm[cell])));
+            expect(gap, `${name}: WebGPU against WASM`).to.be.below(1e-3);
+          }
+        }
+        expect(certainCount).to.be.greaterThan(0);
+        expect(certainWrong, 'certain cells the model got wrong').to.deep.equal([]);
+        expect(errorSum / hiddenCount, 'mean abs error over all hidden cells').to.be.at.most(tolerance);
+      });
+
+      it('gives a valid square that keeps every visible cell with iterative decoding', async () => {
+        for (const testCase of casesFor(gridSize)) {
+          const detail = await inpaintCase(element, testCase, 'iterative');
+          const completed = cellsOf(detail.pixels);
+          const name = `${testCase.family} (square ${JSON.stringify(testCase.square)})`;
+          expect(isSquare(completed, gridSize), `${name}: ${detail.pixels}`).to.equal(true);
+          for (let cell = 0; cell < gridSize * gridSize; cell++) {
+            if (!testCase.mask[cell]) expect(completed[cell], `${name}: visible cell ${cell}`).to.equal(testCase.pixels[cell]);
+          }
+          expect(detail.decoding).to.equal('iterative');
+          expect(detail.runs).to.be.within(1, 12);
+        }
+      });
+    });
+  }
+}
+
+describe('backend auto', () => {
+  it('runs on WebGPU where an adapter exists', async () => {
+    const adapter = await (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu?.requestAdapter();
+    expect(adapter, 'this Chromium has no WebGPU adapter: check --enable-unsafe-webgpu').to.be.ok;
+    const element = await fixture<SquareInpainter>(html`<square-inpainter grid-size="8"></square-inpainter>`);
+    const load = await nextEvent(element, 'load');
+    expect(load.detail.backend).to.equal('webgpu');
+  });
+});

@@ -1,0 +1,77 @@
+/** Shared pieces of the browser tests: waiting on the element's events, cell strings, the model manifest. */
+import type { SquareInpainter, SquareInpainterEventMap } from '../../src/index.js';
+
+/** The next `type` event of `element`, or a failure naming the event after `timeoutMs`. */
+export function nextEvent<K extends keyof SquareInpainterEventMap>(
+  element: SquareInpainter,
+  type: K,
+  timeoutMs = 60_000,
+): Promise<SquareInpainterEventMap[K]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      element.removeEventListener(type, listener);
+      reject(new Error(`no ${type} event within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const listener = (event: SquareInpainterEventMap[K]) => {
+      clearTimeout(timer);
+      element.removeEventListener(type, listener);
+      resolve(event);
+    };
+    element.addEventListener(type, listener);
+  });
+}
+
+/** Every `type` event of `element` from now on, in order. */
+export function recordEvents<K extends keyof SquareInpainterEventMap>(
+  element: SquareInpainter,
+  type: K,
+): SquareInpainterEventMap[K][] {
+  const events: SquareInpainterEventMap[K][] = [];
+  element.addEventListener(type, (event) => events.push(event));
+  return events;
+}
+
+/** Cells as the attribute form: `0`/`1` characters. */
+export function cellString(cells: ArrayLike<number>): string {
+  return Array.from(cells, (cell) => (cell ? '1' : '0')).join('');
+}
+
+/** Parses the attribute form back into cells. */
+export function cellsOf(text: string): Uint8Array {
+  return Uint8Array.from(text.replace(/\s/g, ''), (char) => (char === '1' ? 1 : 0));
+}
+
+export interface ModelEntry {
+  gridSize: number;
+  file: string;
+  evaluation?: { overall?: { meanAbsError?: number } };
+}
+
+/** The bundled models' manifest, as served beside them. */
+export async function manifestEntry(gridSize: number): Promise<ModelEntry> {
+  const response = await fetch('/models/manifest.json');
+  if (!response.ok) throw new Error(`models/manifest.json: HTTP ${response.status}`);
+  const manifest = (await response.json()) as { models: ModelEntry[] };
+  const entry = manifest.models.find((model) => model.gridSize === gridSize);
+  if (!entry) throw new Error(`models/manifest.json has no model for grid size ${gridSize}`);
+  return entry;
+}
+
+/** The URLs this page has fetched so far (scripts, wasm, models). */
+export function fetchedUrls(): string[] {
+  return performance.getEntriesByType('resource').map((entry) => entry.name);
+}
+
+/** Counts unhandled promise rejections from now on. */
+export function watchUnhandledRejections(): { readonly reasons: unknown[] } {
+  const reasons: unknown[] = [];
+  window.addEventListener('unhandledrejection', (event) => reasons.push(event.reason));
+  return { reasons };
+}
+
+/** Lets queued tasks (and any stray events) run. */
+export function settle(ms = 300): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+performance.setResourceTimingBufferSize(10_000);
