@@ -154,7 +154,8 @@ export class SquareInpainter extends LitElement {
     if (!INPUTS.some((name) => changed.has(name))) return;
     try {
       const input = this.readInput();
-      if (!this.input || !sameCells(this.input, input)) this.result = undefined;
+      // While a new result is on its way the old one stays drawn (no flicker while drawing), unless the grid changed.
+      if (this.input?.gridSize !== input.gridSize || this.input.modelUrl !== input.modelUrl) this.result = undefined;
       this.input = input;
       this.inputError = undefined;
     } catch (error) {
@@ -408,14 +409,6 @@ export interface SquareInpainter {
     options?: boolean | EventListenerOptions,
   ): void;
   removeEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | EventListenerOptions): void;
-}
-
-function sameCells(a: Input, b: Input): boolean {
-  if (a.gridSize !== b.gridSize || a.modelUrl !== b.modelUrl) return false;
-  for (let i = 0; i < a.pixels.length; i++) {
-    if (a.pixels[i] !== b.pixels[i] || a.mask[i] !== b.mask[i]) return false;
-  }
-  return true;
 }
 
 declare global {
