@@ -135,7 +135,7 @@ async function createSession(model: Uint8Array, backend: Backend, url: string): 
     );
   }
   const cells = input.isTensor ? input.shape[1] : undefined;
-  return {
+  const shared: SharedSession = {
     ort,
     session,
     backend,
@@ -145,6 +145,17 @@ async function createSession(model: Uint8Array, backend: Backend, url: string): 
     cellCount: typeof cells === 'number' ? cells : null,
     queue: Promise.resolve(),
   };
+  if (shared.cellCount !== null) {
+    // One run on an all-hidden grid before `load`: it checks the output's shape, and moves the first run's
+    // cost (WebGPU compiles its shaders here) out of the first inpaint.
+    try {
+      await createPredictor(shared, shared.cellCount)(new Uint8Array(shared.cellCount).fill(2));
+    } catch (cause) {
+      await session.release();
+      throw new ModelLoadError(`${url} does not follow the model contract (${describeError(cause)})`, { cause });
+    }
+  }
+  return shared;
 }
 
 const BIG_TOKENS = [0n, 1n, 2n];
