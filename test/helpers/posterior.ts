@@ -8,6 +8,7 @@
  * the cell. DOM-free: node tests and browser tests both import it.
  */
 import { MASKED, WHITE, type Square } from '../../src/grid.js';
+import { random } from './masks.js';
 import type { Predictor } from '../../src/decoding.js';
 
 const squareCache = new Map<number, readonly Square[]>();
@@ -139,4 +140,23 @@ export function exactPosteriorOfTokens(tokens: Uint8Array, gridSize: number): Fl
 /** A {@link Predictor} that answers with the exact posterior: the ideal model. */
 export function exactPredictor(gridSize: number): Predictor {
   return async (tokens) => exactPosteriorOfTokens(tokens, gridSize);
+}
+
+/**
+ * The exact posterior blurred like an imperfect model: each hidden cell's
+ * probability is clamped to 1e-4..1−1e-4 and moved by seeded Gaussian noise
+ * of deviation `sigma` on the logit scale, afresh in every run.
+ */
+export function noisyPredictor(gridSize: number, sigma: number, seed: number): Predictor {
+  const rand = random(seed);
+  const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+  return async (tokens) => {
+    const probabilities = exactPosteriorOfTokens(tokens, gridSize);
+    for (let i = 0; i < tokens.length; i++) {
+      if (tokens[i] !== MASKED) continue;
+      const p = Math.min(1 - 1e-4, Math.max(1e-4, probabilities[i]));
+      probabilities[i] = 1 / (1 + Math.exp(-(Math.log(p / (1 - p)) + sigma * gauss())));
+    }
+    return probabilities;
+  };
 }
