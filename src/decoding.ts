@@ -81,8 +81,9 @@ const ITERATIVE_SHARE = 0.85;
  * if none of its 8 neighbours was committed in the same run. Neighbours are
  * wrong together (a square covering one mostly covers the other), so a spread
  * of cells rules out about as many squares as a dense patch for half the
- * union bound: at 16×16 this takes the hardest masks from at most 11 runs to
- * at most 8. The grid is taken to be square, √cells on a side.
+ * union bound: at 16×16 it took the hardest masks from at most 11 runs to at
+ * most 8 (measured at share 0.999). The grid is taken to be square, √cells
+ * on a side.
  */
 const FREE_DOUBT = 0.001;
 /**
@@ -131,7 +132,7 @@ export async function decode(
   }
   let steps = checkInteger(options.steps ?? (decoding === 'sample' ? DEFAULT_SAMPLE_STEPS : DEFAULT_STEPS), 'steps', 1, MAX_STEPS);
   if (decoding === 'one-shot') steps = 1;
-  let seed = options.seed === undefined ? undefined : checkInteger(options.seed, 'seed', 0, MAX_SEED);
+  let seed = options.seed == null ? undefined : checkInteger(options.seed, 'seed', 0, MAX_SEED);
   if (decoding !== 'sample') seed = undefined;
   else seed ??= Math.floor(Math.random() * (MAX_SEED + 1));
   const { signal } = options;

@@ -5,6 +5,9 @@
  */
 import { findSquare, type Square } from '../../src/grid.js';
 import { renderSquare, squares } from './posterior.js';
+import { random } from './random.js';
+
+export { random };
 
 /**
  * The mask families of training/prior.py (same names, same distributions; a
@@ -24,18 +27,6 @@ export interface MaskCase {
   /** The decoder's input: truth with hidden cells set to black, so nothing leaks. */
   pixels: Uint8Array;
   mask: Uint8Array;
-}
-
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const between = (rand: () => number, low: number, high: number) => low + Math.floor(rand() * (high - low + 1));

@@ -8,7 +8,7 @@
  * the cell. DOM-free: node tests and browser tests both import it.
  */
 import { MASKED, WHITE, type Square } from '../../src/grid.js';
-import { random } from './masks.js';
+import { random } from './random.js';
 import type { Predictor } from '../../src/decoding.js';
 
 const squareCache = new Map<number, readonly Square[]>();
