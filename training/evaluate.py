@@ -1,0 +1,151 @@
+"""Measures the bundled models against the exact posterior and records the figures.
+
+    /usr/bin/python3 training/evaluate.py            # every model in models/manifest.json
+    /usr/bin/python3 training/evaluate.py --grid 16  # one of them
+
+A held-out set per grid size (seeded apart from training) holds PER_FAMILY masked images for each
+mask family. The exported .onnx runs in onnxruntime (Node, training/predict.mjs), and per family
+and overall we report, over hidden cells:
+  meanAbsError       mean |P_model(white) - P_exact(white)|
+  certainAgreement   share of the cells the posterior makes certain (P = 0 or 1) that the model's argmax gets
+  accuracy           model argmax against the true pixels, beside exactAccuracy (the posterior's argmax)
+  validOneShot       share of one-shot argmax completions that are an image of the prior
+The figures go into models/manifest.json (the model's "evaluation") and the README table.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from prior import MASK_FAMILIES, consistent, exact_posterior, images, sample_batch, tokens  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+MANIFEST = ROOT / "models" / "manifest.json"
+README = ROOT / "README.md"
+PER_FAMILY = 1000
+SEED = 20261126
+TABLE_START, TABLE_END = "<!-- evaluation:start -->", "<!-- evaluation:end -->"
+
+
+def held_out(n: int, per_family: int = PER_FAMILY):
+    prior_images = images(n)
+    g = torch.Generator().manual_seed(SEED + n)
+    parts = [sample_batch(n, per_family, g, prior_images, families=(f,)) for f in MASK_FAMILIES]
+    pixels = torch.cat([p for p, _, _ in parts])
+    mask = torch.cat([m for _, m, _ in parts])
+    family = torch.cat([torch.full((per_family,), i) for i in range(len(MASK_FAMILIES))])
+    return pixels, mask, family, prior_images
+
+
+def predict(model_path: Path, x: torch.Tensor) -> torch.Tensor:
+    """P(white) [B, cells] from the .onnx, run by onnxruntime-node."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tokens_path, out_path = Path(tmp) / "tokens.bin", Path(tmp) / "p.bin"
+        tokens_path.write_bytes(x.to(torch.uint8).numpy().tobytes())
+        subprocess.run(["node", str(ROOT / "training" / "predict.mjs"), str(model_path), str(tokens_path),
+                        str(out_path), str(x.shape[1])], check=True)
+        return torch.from_numpy(np.fromfile(out_path, dtype=np.float32).reshape(x.shape).copy())
+
+
+def metrics(p_model, posterior, pixels, mask, prior_images) -> dict:
+    hidden = mask.bool()
+    model_white = p_model > 0.5
+    exact_white = posterior > 0.5
+    certain = hidden & ((posterior == 0) | (posterior == 1))
+    completion = torch.where(hidden, model_white.float(), pixels)
+    valid = consistent(completion, torch.zeros_like(mask), prior_images).any(1)
+    return {
+        "images": int(len(pixels)),
+        "hiddenCells": int(hidden.sum()),
+        "meanAbsError": round((p_model - posterior).abs()[hidden].mean().item(), 5),
+        "maxAbsError": round((p_model - posterior).abs()[hidden].max().item(), 4),
+        "certainCells": int(certain.sum()),
+        "certainAgreement": round((model_white == exact_white)[certain].float().mean().item(), 5),
+        "accuracy": round((model_white == pixels.bool())[hidden].float().mean().item(), 5),
+        "exactAccuracy": round((exact_white == pixels.bool())[hidden].float().mean().item(), 5),
+        "validOneShot": round(valid.float().mean().item(), 4),
+    }
+
+
+def evaluate(entry: dict) -> dict:
+    n = entry["gridSize"]
+    pixels, mask, family, prior_images = held_out(n)
+    posterior = exact_posterior(pixels, mask, prior_images)
+    p_model = predict(ROOT / "models" / entry["file"], tokens(pixels, mask))
+    result = {"heldOut": {"perFamily": PER_FAMILY, "seed": SEED + n, "families": list(MASK_FAMILIES)},
+              "overall": metrics(p_model, posterior, pixels, mask, prior_images), "families": {}}
+    for i, name in enumerate(MASK_FAMILIES):
+        rows = family == i
+        result["families"][name] = metrics(p_model[rows], posterior[rows], pixels[rows], mask[rows], prior_images)
+    return result
+
+
+def table(manifest: dict) -> str:
+    lines = ["| grid | mask family | mean abs error vs exact | certain-cell agreement | accuracy (model / exact) "
+             "| valid one-shot squares |", "|---|---|---|---|---|---|"]
+    for entry in manifest["models"]:
+        ev = entry.get("evaluation")
+        if not ev:
+            continue
+        for name, m in [*ev["families"].items(), ("**all**", ev["overall"])]:
+            lines.append(f"| {entry['gridSize']}×{entry['gridSize']} | {name} | {m['meanAbsError']:.4f} | "
+                         f"{100 * m['certainAgreement']:.2f}% | {100 * m['accuracy']:.2f}% / "
+                         f"{100 * m['exactAccuracy']:.2f}% | {100 * m['validOneShot']:.1f}% |")
+    lines.append("")
+    for entry in manifest["models"]:
+        t = entry["training"]
+        lines.append(f"- {entry['gridSize']}×{entry['gridSize']}: `{entry['file']}`, {entry['bytes'] / 1e6:.2f} MB, "
+                     f"{entry['parameters']:,} parameters, {t['steps']} steps in {t['seconds'] / 60:.1f} min on a "
+                     f"{t['machine']} ({t['targets']} targets, seed {t['seed']}).")
+    return "\n".join(lines)
+
+
+def write_readme_table(manifest: dict) -> None:
+    if not README.exists():
+        return
+    text = README.read_text()
+    if TABLE_START not in text:
+        return
+    head, rest = text.split(TABLE_START, 1)
+    _, tail = rest.split(TABLE_END, 1)
+    README.write_text(f"{head}{TABLE_START}\n{table(manifest)}\n{TABLE_END}{tail}")
+
+
+def main(argv=None) -> None:
+    class Parser(argparse.ArgumentParser):
+        def error(self, message):
+            print(f"evaluate.py: {message}", file=sys.stderr)
+            sys.exit(2)
+
+    p = Parser(description="Evaluate the bundled models against the exact posterior.")
+    p.add_argument("--grid", type=int, default=None)
+    args = p.parse_args(argv)
+    manifest = json.loads(MANIFEST.read_text()) if MANIFEST.exists() else {"models": []}
+    sizes = [m["gridSize"] for m in manifest["models"]]
+    if args.grid is not None and args.grid not in sizes:
+        p.error(f"--grid {args.grid} has no model in {MANIFEST.relative_to(ROOT)} (have {sizes})")
+    for entry in manifest["models"]:
+        if args.grid in (None, entry["gridSize"]):
+            entry["evaluation"] = evaluate(entry)
+            o = entry["evaluation"]["overall"]
+            print(f"{entry['gridSize']}×{entry['gridSize']}: mean |P-exact| {o['meanAbsError']:.4f}, certain "
+                  f"agreement {100 * o['certainAgreement']:.3f}%, accuracy {100 * o['accuracy']:.2f}% (exact "
+                  f"{100 * o['exactAccuracy']:.2f}%), valid one-shot {100 * o['validOneShot']:.1f}%", flush=True)
+    tmp = MANIFEST.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(manifest, indent=2) + "\n")
+    os.replace(tmp, MANIFEST)
+    write_readme_table(manifest)
+    print(table(manifest))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+"""ONNX export of a SquareBert, and the parity fixture that checks the export from JavaScript.
+
+The exported graph (opset 17) has input `tokens` int64 [batch, N*N] and output `logits` float32
+[batch, N*N, 2], with a dynamic batch axis.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import torch
+
+from prior import sample_batch, tokens
+
+OPSET = 17
+
+
+def export_onnx(model: torch.nn.Module, path: Path) -> None:
+    """Exports in fp32 to a temporary file and renames it over `path` only once it is complete."""
+    import onnx
+
+    model = model.cpu().float().eval()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    example = torch.full((2, model.grid_size ** 2), 2, dtype=torch.int64)
+    with torch.no_grad():
+        torch.onnx.export(model, (example,), str(tmp), input_names=["tokens"], output_names=["logits"],
+                          dynamic_axes={"tokens": {0: "batch"}, "logits": {0: "batch"}},
+                          opset_version=OPSET, do_constant_folding=True)
+    onnx.checker.check_model(onnx.load(str(tmp)))
+    os.replace(tmp, path)
+
+
+def write_parity_fixture(model: torch.nn.Module, path: Path, prior_images: torch.Tensor, batch: int = 6) -> None:
+    """Tokens from every mask family and PyTorch's fp32 logits for them, as JSON."""
+    n = model.grid_size
+    g = torch.Generator().manual_seed(777)
+    pixels, mask, _ = sample_batch(n, batch, g, prior_images)
+    x = tokens(pixels, mask)
+    x[0] = 2  # everything hidden
+    x[1] = pixels[1].long()  # nothing hidden
+    with torch.no_grad():
+        logits = model.cpu().float().eval()(x)
+    fixture = {"gridSize": n, "batch": batch, "tokens": x.flatten().tolist(),
+               "logits": [round(v, 6) for v in logits.flatten().tolist()]}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(fixture) + "\n")

@@ -1,0 +1,102 @@
+"""CI smoke tests of the pipeline: a tiny model trains, exports, matches onnxruntime, beats a constant."""
+import json
+import subprocess
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+
+import torch
+
+HERE = Path(__file__).resolve().parent.parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+from evaluate import predict  # noqa: E402
+from prior import exact_posterior, images, sample_batch, tokens  # noqa: E402
+
+TINY = ["--grid", "6", "--steps", "300", "--probe-every", "100", "--seed", "1"]
+
+
+def run(*args, **kwargs):
+    return subprocess.run([*args], cwd=ROOT, capture_output=True, text=True, timeout=600, **kwargs)
+
+
+class PipelineTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.dir = Path(cls.tmp.name)
+        cls.model = cls.dir / "tiny.onnx"
+        cls.parity = cls.dir / "parity.json"
+        cls.manifest = cls.dir / "manifest.json"
+        cls.result = run(sys.executable, "training/train.py", *TINY, "--out", str(cls.model),
+                         "--parity", str(cls.parity), "--manifest", str(cls.manifest))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_training_prints_progress_and_exports(self):
+        self.assertEqual(self.result.returncode, 0, self.result.stderr)
+        self.assertRegex(self.result.stdout, r"step 300/300  loss [\d.]+  probe \|P-exact\| [\d.]+ .* eta ")
+        self.assertTrue(self.model.exists())
+        entry = json.loads(self.manifest.read_text())["models"][0]
+        self.assertEqual(entry["gridSize"], 6)
+        self.assertEqual(entry["training"]["steps"], 300)
+        self.assertEqual(entry["prior"]["images"], 50)
+
+    def test_onnx_matches_pytorch_in_onnxruntime_node(self):
+        check = run("node", "training/parity.mjs", str(self.model), str(self.parity))
+        self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
+
+    def test_model_beats_a_constant_predictor(self):
+        prior_images = images(6)
+        g = torch.Generator().manual_seed(99)
+        pixels, mask, _ = sample_batch(6, 600, g, prior_images)
+        posterior = exact_posterior(pixels, mask, prior_images)
+        hidden = mask.bool()
+        p_model = predict(self.model, tokens(pixels, mask))
+        constant = posterior[hidden].mean()  # the best single number for these cells, in hindsight
+        model_error = (p_model - posterior).abs()[hidden].mean().item()
+        constant_error = (constant - posterior).abs()[hidden].mean().item()
+        self.assertLess(model_error, 0.75 * constant_error)
+
+    def test_retraining_with_the_same_seed_gives_the_same_model(self):
+        again = self.dir / "again.onnx"
+        result = run(sys.executable, "training/train.py", *TINY[:3], "60", *TINY[4:], "--out", str(again))
+        first = run(sys.executable, "training/train.py", *TINY[:3], "60", *TINY[4:], "--out", str(self.dir / "a.onnx"))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(first.returncode, 0, first.stderr)
+        self.assertEqual(again.read_bytes(), (self.dir / "a.onnx").read_bytes())
+
+
+class DistributedTest(unittest.TestCase):
+    def test_two_cpu_processes_train_data_parallel(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "ddp.onnx"
+            result = run(sys.executable, "training/train.py", "--processes", "2", "--grid", "6", "--steps", "40",
+                         "--probe-every", "20", "--threads", "1", "--out", str(out))
+            self.assertEqual(result.returncode, 0, result.stderr[-2000:])
+            self.assertIn("of 64×2", result.stdout)
+            self.assertTrue(out.exists())
+
+
+class CommandLineTest(unittest.TestCase):
+    def test_bad_input_gives_one_line_naming_it_and_exit_code_2(self):
+        for args, name in ((["--grid", "4"], "--grid"), (["--grid", "16", "--steps", "0"], "--steps"),
+                           (["--grid", "8", "--bogus"], "--bogus"), (["--grid", "x"], "--grid"),
+                           (["--grid", "9", "--patch", "2"], "--patch")):
+            result = run(sys.executable, "training/train.py", *args)
+            self.assertEqual(result.returncode, 2, args)
+            lines = result.stderr.strip().splitlines()
+            self.assertEqual(len(lines), 1, result.stderr)
+            self.assertIn(name, lines[0])
+
+    def test_evaluate_refuses_a_grid_without_a_model(self):
+        result = run(sys.executable, "training/evaluate.py", "--grid", "7")
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("--grid 7", result.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,258 @@
+"""Train a SquareBert on the square prior and export it to ONNX.
+
+    /usr/bin/python3 training/train.py --grid 16            # retrain and replace models/square-inpainter-16.onnx
+    torchrun --nproc_per_node=K training/train.py --grid 16  # data-parallel (gloo on CPU, nccl on GPU)
+    /usr/bin/python3 training/train.py --grid 16 --processes K  # the same, without torchrun
+
+Debian's torchrun (torch 1.13 on Python 3.11) fails while parsing its own defaults, so --processes starts
+the K workers itself, with the environment torchrun would give them; both run the same code.
+
+Each step draws fresh images from the prior and masks from every family (see prior.py), and trains on the
+hidden cells only. Targets are the exact posterior (soft, the default) or the true pixels (hard).
+Seeded: the same flags give the same model. The bundled .onnx is replaced only once the new file is
+complete, and its manifest entry is rewritten with the architecture and training record.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import time
+from pathlib import Path
+
+# Sleeping, not spinning, OpenMP threads: on a 2-core machine shared with other work, spinning threads
+# waiting at barriers slowed training several-fold.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import torch  # noqa: E402
+import torch.distributed as dist  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from export import export_onnx, write_parity_fixture  # noqa: E402
+from model import SquareBert  # noqa: E402
+from prior import MIN_GRID, exact_posterior, images, mix_noise, placements, sample_batch, tokens  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+MODELS = ROOT / "models"
+
+# Per grid size: the shipped architecture and schedule. Other sizes use the first row that fits.
+PRESETS = {
+    8: dict(width=64, depth=4, heads=4, patch=1, steps=4000, batch=256, lr=2e-3),
+    16: dict(width=64, depth=4, heads=4, patch=2, steps=6000, batch=256, lr=2e-3),
+}
+SMALL = dict(width=32, depth=2, heads=2, patch=1, steps=300, batch=128, lr=3e-3)
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line and exit code 2, for any bad flag
+        print(f"train.py: {message}", file=sys.stderr)
+        sys.exit(2)
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = Parser(description="Train and export a square-inpainter model.")
+    p.add_argument("--grid", type=int, required=True, help="grid size N (>= 6)")
+    for name, kind in (("width", int), ("depth", int), ("heads", int), ("patch", int), ("steps", int),
+                       ("batch", int), ("lr", float)):
+        p.add_argument(f"--{name}", type=kind, default=None, help="defaults to the grid's preset")
+    p.add_argument("--targets", choices=("soft", "hard"), default="soft")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--threads", type=int, default=2, help="torch threads per process")
+    p.add_argument("--processes", type=int, default=1, help="data-parallel worker processes to start")
+    p.add_argument("--probe-every", type=int, default=100)
+    p.add_argument("--out", type=Path, default=None, help="ONNX path (default models/square-inpainter-N.onnx)")
+    p.add_argument("--manifest", type=Path, default=None, help="manifest to update (default: models/manifest.json "
+                   "when --out is the bundled path, else none)")
+    p.add_argument("--parity", type=Path, default=None, help="also write a parity fixture (tokens + PyTorch logits)")
+    p.add_argument("--checkpoint", type=Path, default=None, help="also save the PyTorch state dict here")
+    p.add_argument("--fp32", action="store_true", help="train in fp32 instead of bf16 autocast")
+    args = p.parse_args(argv)
+    if args.grid < MIN_GRID:
+        p.error(f"--grid must be >= {MIN_GRID}, got {args.grid}")
+    preset = PRESETS.get(args.grid, SMALL)
+    for key, value in preset.items():
+        if getattr(args, key) is None:
+            setattr(args, key, value)
+    if args.width % args.heads:
+        p.error(f"--width {args.width} must be a multiple of --heads {args.heads}")
+    if args.grid % args.patch:
+        p.error(f"--patch {args.patch} must divide --grid {args.grid}")
+    for key in ("width", "depth", "heads", "patch", "steps", "batch", "threads", "processes", "probe_every"):
+        if getattr(args, key) < 1:
+            p.error(f"--{key.replace('_', '-')} must be >= 1, got {getattr(args, key)}")
+    if args.out is None:
+        args.out = MODELS / f"square-inpainter-{args.grid}.onnx"
+        if args.manifest is None:
+            args.manifest = MODELS / "manifest.json"
+    return args
+
+
+def learning_rate(step: int, total: int, peak: float) -> float:
+    warmup = max(1, min(300, total // 10))
+    if step < warmup:
+        return peak * (step + 1) / warmup
+    return peak * 0.5 * (1 + math.cos(math.pi * (step - warmup) / max(1, total - warmup)))
+
+
+def masked_loss(logits: torch.Tensor, target: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Cross-entropy against P(white) targets (soft or 0/1) over hidden cells."""
+    logp = F.log_softmax(logits.float(), dim=-1)
+    per_cell = -(target * logp[..., 1] + (1 - target) * logp[..., 0])
+    return (per_cell * mask).sum() / mask.sum().clamp(min=1)
+
+
+def probe_error(model, probe, autocast: bool) -> float:
+    """Mean |P_model(white) - P_exact(white)| over the probe batch's hidden cells."""
+    x, mask, posterior = probe
+    model.eval()
+    with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=autocast):
+        p = torch.softmax(model(x).float(), -1)[..., 1]
+    model.train()
+    return ((p - posterior).abs() * mask).sum().item() / mask.sum().item()
+
+
+def train(args: argparse.Namespace) -> dict:
+    distributed = "WORLD_SIZE" in os.environ and int(os.environ["WORLD_SIZE"]) > 1
+    rank, world = 0, 1
+    device = torch.device("cpu")
+    if distributed:
+        backend = "nccl" if torch.cuda.is_available() else "gloo"
+        dist.init_process_group(backend)
+        rank, world = dist.get_rank(), dist.get_world_size()
+        if backend == "nccl":
+            device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", 0)))
+            torch.cuda.set_device(device)
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    n = args.grid
+    prior_images = images(n)
+    model = SquareBert(n, args.width, args.depth, args.heads, args.patch).to(device)
+    net = torch.nn.parallel.DistributedDataParallel(model) if distributed else model
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01, betas=(0.9, 0.98))
+    autocast = not args.fp32 and device.type == "cpu"
+    # Each rank draws its own share of every batch from its own stream; the probe is the same everywhere.
+    data = torch.Generator().manual_seed(args.seed * 1000 + rank + 1)
+    probe_gen = torch.Generator().manual_seed(12345)
+    pp, pm, _ = sample_batch(n, 512, probe_gen, prior_images)
+    probe = (tokens(pp, pm), pm, exact_posterior(pp, pm, prior_images))
+    per_rank = max(1, args.batch // world)
+    log = rank == 0
+    if log:
+        print(f"grid {n}: {model.parameter_count()} parameters, {args.steps} steps of {per_rank}×{world}, "
+              f"{args.targets} targets, seed {args.seed}", flush=True)
+    start = time.time()
+    curve = []
+    loss_avg = None
+    for step in range(args.steps):
+        for group in opt.param_groups:
+            group["lr"] = learning_rate(step, args.steps, args.lr)
+        pixels, mask, _ = sample_batch(n, per_rank, data, prior_images)
+        mask = mix_noise(mask, data)
+        target = exact_posterior(pixels, mask, prior_images) if args.targets == "soft" else pixels
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=autocast):
+            logits = net(tokens(pixels, mask).to(device))
+        loss = masked_loss(logits, target.to(device), mask.to(device))
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        loss_avg = loss.item() if loss_avg is None else 0.98 * loss_avg + 0.02 * loss.item()
+        last = step + 1 == args.steps
+        if log and ((step + 1) % args.probe_every == 0 or last):
+            err = probe_error(model, tuple(t.to(device) for t in probe), autocast)
+            elapsed = time.time() - start
+            eta = elapsed / (step + 1) * (args.steps - step - 1)
+            curve.append({"step": step + 1, "seconds": round(elapsed, 1), "probeMeanAbsError": round(err, 5)})
+            print(f"step {step + 1}/{args.steps}  loss {loss_avg:.4f}  probe |P-exact| {err:.4f}  "
+                  f"lr {opt.param_groups[0]['lr']:.2e}  elapsed {elapsed / 60:.1f} min  eta {eta / 60:.1f} min",
+                  flush=True)
+    seconds = time.time() - start
+    record = None
+    if log:
+        model = model.cpu().float().eval()
+        record = {
+            "gridSize": n,
+            "file": args.out.name,
+            "architecture": {"kind": "pre-LayerNorm bidirectional transformer encoder", **model.config},
+            "parameters": model.parameter_count(),
+            "training": {
+                "steps": args.steps, "batch": per_rank * world, "processes": world, "learningRate": args.lr,
+                "schedule": "linear warm-up, cosine decay", "optimizer": "AdamW", "targets":
+                "exact posterior (soft)" if args.targets == "soft" else "true pixels (hard)",
+                "precision": "bf16 autocast" if autocast else "fp32", "seed": args.seed,
+                "seconds": round(seconds), "threads": args.threads,
+                "machine": f"{os.cpu_count()}-core CPU" if device.type == "cpu" else torch.cuda.get_device_name(),
+                "curve": curve,
+            },
+        }
+        if args.checkpoint:
+            torch.save({"config": model.config, "state": model.state_dict()}, args.checkpoint)
+        export_onnx(model, args.out)
+        record["bytes"] = args.out.stat().st_size
+        if args.parity:
+            write_parity_fixture(model, args.parity, prior_images)
+        if args.manifest:
+            update_manifest(args.manifest, record)
+        print(f"exported {args.out} ({record['bytes']} bytes) after {seconds / 60:.1f} min", flush=True)
+    if distributed:
+        dist.destroy_process_group()
+    return record
+
+
+def update_manifest(path: Path, record: dict) -> None:
+    """Replaces the grid's entry (dropping its stale evaluation) and keeps the others."""
+    manifest = json.loads(path.read_text()) if path.exists() else {"models": []}
+    entries = [m for m in manifest["models"] if m["gridSize"] != record["gridSize"]]
+    entries.append(model_entry(record))
+    manifest["models"] = sorted(entries, key=lambda m: m["gridSize"])
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(manifest, indent=2) + "\n")
+    os.replace(tmp, path)
+
+
+def model_entry(record: dict) -> dict:
+    n = record["gridSize"]
+    return {
+        "gridSize": n,
+        "file": record["file"],
+        "bytes": record["bytes"],
+        "input": {"name": "tokens", "type": "int64", "shape": ["batch", n * n], "order": "row-major",
+                  "values": {"black": 0, "white": 1, "hidden": 2}},
+        "output": {"name": "logits", "type": "float32", "shape": ["batch", n * n, 2],
+                   "classes": {"black": 0, "white": 1}, "probability": "softmax over the last axis"},
+        "prior": {"kind": "one white filled axis-aligned square on black", "sides": [2, n - 2],
+                  "distribution": "uniform over (side, row, column)", "images": len(placements(n))},
+        "opset": 17,
+        "architecture": record["architecture"],
+        "parameters": record["parameters"],
+        "training": record["training"],
+        "evaluation": None,
+    }
+
+
+def _worker(rank: int, world: int, port: int, args: argparse.Namespace) -> None:
+    os.environ.update(MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port), RANK=str(rank), LOCAL_RANK=str(rank),
+                      WORLD_SIZE=str(world))
+    train(args)
+
+
+def main() -> None:
+    args = parse_args()
+    if args.processes > 1 and "WORLD_SIZE" not in os.environ:
+        import socket
+
+        import torch.multiprocessing as mp
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        mp.spawn(_worker, args=(args.processes, port, args), nprocs=args.processes)
+    else:
+        train(args)
+
+
+if __name__ == "__main__":
+    main()
