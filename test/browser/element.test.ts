@@ -132,6 +132,20 @@ describe('<square-inpainter> element', function () {
     expect(results.map((event) => event.detail)).to.deep.equal([result]);
   });
 
+  it('samples the same picture for the same seed', async () => {
+    const element = await fixture<SquareInpainter>(
+      html`<square-inpainter grid-size="8" backend="wasm" decoding="sample" seed="7" mask=${'1'.repeat(64)}></square-inpainter>`,
+    );
+    const first = (await nextEvent(element, 'inpaint')).detail;
+    expect(first.decoding).to.equal('sample');
+    expect(first.seed).to.equal(7);
+    element.seed = 8;
+    await element.inpaint();
+    element.seed = 7;
+    const again = await element.inpaint();
+    expect(again.pixels).to.equal(first.pixels);
+  });
+
   it('shares one session per model between elements and releases it with the last one', async () => {
     const url = modelUrl(16);
     const fetches = () => fetchedUrls().filter((name) => name === url).length;
