@@ -1,12 +1,16 @@
 // Browser tests: Debian's Chromium, launched directly, headless, with WebGPU on SwiftShader (a real adapter,
 // no GPU needed). The tests import the built dist/ (npm test builds first), so they run what ships.
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium';
+
+if (!existsSync('dist/square-inpainter.js') || !existsSync('dist/ort/ort-wasm-simd-threaded.wasm')) {
+  throw new Error('the browser tests run the built package: run `npm run build` first (npm test does)');
+}
 
 /**
  * Serves onnxruntime-web's files in dist/ort/ byte for byte: the dev server would otherwise rewrite their
