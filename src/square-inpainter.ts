@@ -115,7 +115,7 @@ export class SquareInpainter extends LitElement {
   /** The last valid input, kept while the current one is invalid so the grid stays drawn. */
   @state() private input?: Input;
   @state() private inputError?: AttributeError;
-  /** The latest result for `input`, or undefined while it is pending. */
+  /** The latest result, drawn until the next one arrives; cleared when the grid or the model changes. */
   @state() private result?: { pixels: Uint8Array; probabilities: Float32Array; backend: Backend; durationMs: number };
   @state() private status: 'loading' | 'working' | 'done' | 'error' = 'loading';
   @state() private statusText = 'Loading model…';
