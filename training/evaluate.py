@@ -11,6 +11,12 @@ and overall we report, over hidden cells:
   accuracy           model argmax against the true pixels, beside exactAccuracy (the posterior's argmax)
   validOneShot       share of one-shot argmax completions that are an image of the prior
 The figures go into models/manifest.json (the model's "evaluation") and the README table.
+
+Decoding (evaluate_decoding): training/decoding-eval.ts runs src/decoding.ts over the .onnx in
+onnxruntime-node, DECODING_PER_FAMILY masks per family from test/helpers/masks.ts (the same families,
+drawn in TypeScript with their own seed), with one-shot, iterative and sample decoding, and reports
+per family the share of valid completions (a square of the prior that keeps every visible cell) and
+the model runs used (mean, p99, max). It goes under the model's evaluation.decoding and a second table.
 """
 from __future__ import annotations
 
@@ -32,6 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = ROOT / "models" / "manifest.json"
 README = ROOT / "README.md"
 PER_FAMILY = 1000
+DECODING_PER_FAMILY = 500
+DECODINGS = ("one-shot", "iterative", "sample")
 SEED = 20261126
 TABLE_START, TABLE_END = "<!-- evaluation:start -->", "<!-- evaluation:end -->"
 
@@ -89,6 +97,43 @@ def evaluate(entry: dict) -> dict:
     return result
 
 
+def evaluate_decoding(entry: dict, per_family: int = DECODING_PER_FAMILY) -> dict:
+    """Valid completions and model runs per decoding and mask family (training/decoding-eval.ts)."""
+    n = entry["gridSize"]
+    out = subprocess.run(["node", "--import", "tsx", str(ROOT / "training" / "decoding-eval.ts"),
+                          "--model", str(ROOT / "models" / entry["file"]), "--grid", str(n),
+                          "--per-family", str(per_family), "--seed", str(SEED + n)],
+                         cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True).stdout
+    result = json.loads(out)
+    result["model"] = entry["file"]
+    return result
+
+
+def decoding_table(manifest: dict) -> list[str]:
+    entries = [e for e in manifest["models"] if e.get("evaluation", {}).get("decoding")]
+    if not entries:
+        return []
+    first = entries[0]["evaluation"]["decoding"]
+    lines = ["", f"Decoding with the model (`training/decoding-eval.ts`, {first['perFamily']} masks per family from "
+             "`test/helpers/masks.ts`): the share of completions that are a square of the prior keeping every "
+             f"visible cell, and the model runs each took (mean / p99 / max; `steps` {first['steps']['iterative']} "
+             f"for iterative, {first['steps']['sample']} for sample).", "",
+             "| grid | mask family | one-shot valid | iterative valid | iterative runs | sample valid | sample runs |",
+             "|---|---|---|---|---|---|---|"]
+    for entry in entries:
+        ev = entry["evaluation"]["decoding"]
+        for name, m in [*ev["families"].items(), ("**all**", ev["overall"])]:
+            cells = []
+            for decoding in DECODINGS:
+                d = m[decoding]
+                cells.append(f"{100 * d['valid']:.1f}%")
+                if decoding != "one-shot":
+                    r = d["runs"]
+                    cells.append(f"{r['mean']:.2f} / {r['p99']} / {r['max']}")
+            lines.append(f"| {entry['gridSize']}×{entry['gridSize']} | {name} | {' | '.join(cells)} |")
+    return lines
+
+
 def table(manifest: dict) -> str:
     lines = ["| grid | mask family | mean abs error vs exact | certain-cell agreement | accuracy (model / exact) "
              "| valid one-shot squares |", "|---|---|---|---|---|---|"]
@@ -106,6 +151,7 @@ def table(manifest: dict) -> str:
         lines.append(f"- {entry['gridSize']}×{entry['gridSize']}: `{entry['file']}`, {entry['bytes'] / 1e6:.2f} MB, "
                      f"{entry['parameters']:,} parameters, {t['steps']} steps in {t['seconds'] / 60:.1f} min on a "
                      f"{t['machine']} ({t['targets']} targets, seed {t['seed']}).")
+    lines.extend(decoding_table(manifest))
     return "\n".join(lines)
 
 
@@ -136,10 +182,15 @@ def main(argv=None) -> None:
     for entry in manifest["models"]:
         if args.grid in (None, entry["gridSize"]):
             entry["evaluation"] = evaluate(entry)
+            entry["evaluation"]["decoding"] = evaluate_decoding(entry)
             o = entry["evaluation"]["overall"]
             print(f"{entry['gridSize']}×{entry['gridSize']}: mean |P-exact| {o['meanAbsError']:.4f}, certain "
                   f"agreement {100 * o['certainAgreement']:.3f}%, accuracy {100 * o['accuracy']:.2f}% (exact "
                   f"{100 * o['exactAccuracy']:.2f}%), valid one-shot {100 * o['validOneShot']:.1f}%", flush=True)
+            d = entry["evaluation"]["decoding"]["overall"]
+            print("    valid completions: " + ", ".join(
+                f"{k} {100 * d[k]['valid']:.1f}% ({d[k]['runs']['mean']:.2f} runs, max {d[k]['runs']['max']})"
+                for k in DECODINGS), flush=True)
     tmp = MANIFEST.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(manifest, indent=2) + "\n")
     os.replace(tmp, MANIFEST)
