@@ -1,0 +1,201 @@
+// Runs in the benchmark page (bench/page.html); bench/run.mjs calls these through `window.bench`. Every
+// measurement of one configuration happens in one page, and the element's timings are interleaved with the
+// raw onnxruntime-web baseline round by round, so that the machine's load drifts into both alike.
+
+const ORT_BUILDS = { wasm: '/dist/ort/ort.wasm.min.mjs', webgpu: '/dist/ort/ort.webgpu.min.mjs' };
+
+/** The model's input for `pixels`/`mask` (attribute form): 0 black, 1 white, 2 hidden. */
+function tokensOf(pixels, mask) {
+  const tokens = new BigInt64Array(pixels.length);
+  for (let i = 0; i < pixels.length; i++) tokens[i] = mask[i] === '1' ? 2n : pixels[i] === '1' ? 1n : 0n;
+  return tokens;
+}
+
+/** The next `type` event of `target`, with the time it arrived; an `error` event rejects. */
+function nextEvent(target, type, timeoutMs = 120_000) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => done(reject, new Error(`no ${type} event within ${timeoutMs} ms`)), timeoutMs);
+    const onEvent = (event) => done(resolve, { detail: event.detail, at: performance.now() });
+    const onError = (event) => done(reject, new Error(`${event.detail.type}: ${event.detail.message}`));
+    function done(settle, value) {
+      clearTimeout(timer);
+      target.removeEventListener(type, onEvent);
+      target.removeEventListener('error', onError);
+      settle(value);
+    }
+    target.addEventListener(type, onEvent);
+    target.addEventListener('error', onError);
+  });
+}
+
+function createElement({ grid, backend, decoding, pixels, mask }) {
+  const element = document.createElement('square-inpainter');
+  element.setAttribute('grid-size', String(grid));
+  element.setAttribute('backend', backend);
+  element.setAttribute('decoding', decoding);
+  element.setAttribute('pixels', pixels);
+  element.setAttribute('mask', mask);
+  return element;
+}
+
+/** One inpaint as a page sees it: the request, the result, and the grid drawn and laid out. */
+async function timedInpaint(element) {
+  const started = performance.now();
+  const result = await element.inpaint();
+  const resolved = performance.now();
+  await element.updateComplete;
+  const rendered = performance.now();
+  void document.body.offsetHeight; // style and layout of the new cells, which a real page pays before paint
+  const laidOut = performance.now();
+  return {
+    ms: laidOut - started,
+    decodeMs: result.durationMs,
+    renderMs: rendered - resolved,
+    layoutMs: laidOut - rendered,
+    runs: result.runs,
+    backend: result.backend,
+  };
+}
+
+async function timedRun(session, feeds) {
+  const started = performance.now();
+  const outputs = await session.run(feeds);
+  const ms = performance.now() - started;
+  for (const output of Object.values(outputs)) output.dispose();
+  return ms;
+}
+
+async function importOrt(backend, threads) {
+  const ort = await import(ORT_BUILDS[backend]);
+  // The element sets wasmPaths itself; the raw pages need it before their first session.
+  ort.env.wasm.wasmPaths = new URL('/dist/ort/', location.href).href;
+  if (threads) ort.env.wasm.numThreads = threads;
+  return ort;
+}
+
+/**
+ * The element on a fresh page: cold load (ORT import, wasm start, model fetch, session, warm-up run), the first
+ * inpaint after `load`, steady-state one-shot and iterative inpaints interleaved with raw `session.run` on the
+ * same model and input, then a warm load (a new session once onnxruntime-web is running).
+ */
+async function elementBench({ grid, backend, threads, pixels, mask, warmup, reps }) {
+  const started = performance.now();
+  // Imported here only to set the thread count before the element starts onnxruntime-web; the element's own
+  // import of the same URL then gets this module.
+  const ort = await importOrt(backend, backend === 'wasm' ? threads : undefined);
+  await import('/dist/square-inpainter.js');
+  const oneShot = createElement({ grid, backend, decoding: 'one-shot', pixels, mask });
+  const loaded = nextEvent(oneShot, 'load');
+  const inpainted = nextEvent(oneShot, 'inpaint');
+  document.body.append(oneShot);
+  const load = await loaded;
+  const first = await inpainted;
+  const cold = {
+    loadMs: load.at - started,
+    firstInpaintMs: first.at - load.at,
+    firstInpaintDecodeMs: first.detail.durationMs,
+    backend: load.detail.backend,
+  };
+
+  const iterative = createElement({ grid, backend, decoding: 'iterative', pixels, mask });
+  const iterativeFirst = nextEvent(iterative, 'inpaint');
+  document.body.append(iterative);
+  await iterativeFirst;
+
+  const modelUrl = new URL(`/models/square-inpainter-${grid}.onnx`, location.href).href;
+  const model = new Uint8Array(await (await fetch(modelUrl)).arrayBuffer());
+  const createStarted = performance.now();
+  const session = await ort.InferenceSession.create(model, { executionProviders: [cold.backend] });
+  const rawCreateWarmMs = performance.now() - createStarted;
+  const tokens = tokensOf(pixels, mask);
+  const feeds = { [session.inputNames[0]]: new ort.Tensor('int64', tokens, [1, tokens.length]) };
+  const rawFirstRunMs = await timedRun(session, feeds);
+
+  const samples = { raw: [], oneShot: [], oneShotDecode: [], oneShotRender: [], oneShotLayout: [], iterative: [], iterativeDecode: [], runs: [] };
+  for (let round = 0; round < warmup + reps; round++) {
+    const raw = await timedRun(session, feeds);
+    const one = await timedInpaint(oneShot);
+    const iter = await timedInpaint(iterative);
+    if (one.backend !== cold.backend || iter.backend !== cold.backend) throw new Error('the element changed backend mid-run');
+    if (round < warmup) continue;
+    samples.raw.push(raw);
+    samples.oneShot.push(one.ms);
+    samples.oneShotDecode.push(one.decodeMs);
+    samples.oneShotRender.push(one.renderMs);
+    samples.oneShotLayout.push(one.layoutMs);
+    samples.iterative.push(iter.ms);
+    samples.iterativeDecode.push(iter.decodeMs);
+    samples.runs.push(iter.runs);
+  }
+  await session.release();
+
+  // Warm load: the last element lets go of the shared session, a new element opens a fresh one.
+  oneShot.remove();
+  iterative.remove();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const warmStarted = performance.now();
+  const again = createElement({ grid, backend, decoding: 'one-shot', pixels, mask });
+  const warmLoaded = nextEvent(again, 'load');
+  document.body.append(again);
+  const warmLoadMs = (await warmLoaded).at - warmStarted;
+  again.remove();
+
+  return {
+    backend: cold.backend,
+    threads: ort.env.wasm.numThreads,
+    crossOriginIsolated: self.crossOriginIsolated,
+    cold,
+    warmLoadMs,
+    rawCreateWarmMs,
+    rawFirstRunMs,
+    samples,
+  };
+}
+
+/**
+ * Raw onnxruntime-web on a fresh page: import, first session (wasm start included), first run (WebGPU compiles
+ * its shaders here), steady runs; then a large MatMul on the same backend, the rough ceiling of what this
+ * backend does on this machine.
+ */
+async function rawBench({ grid, backend, threads, pixels, mask, reps, matmul }) {
+  const started = performance.now();
+  const ort = await importOrt(backend, backend === 'wasm' ? threads : undefined);
+  const imported = performance.now();
+  const model = new Uint8Array(await (await fetch(`/models/square-inpainter-${grid}.onnx`)).arrayBuffer());
+  const fetched = performance.now();
+  const session = await ort.InferenceSession.create(model, { executionProviders: [backend] });
+  const created = performance.now();
+  const tokens = tokensOf(pixels, mask);
+  const feeds = { [session.inputNames[0]]: new ort.Tensor('int64', tokens, [1, tokens.length]) };
+  const firstRunMs = await timedRun(session, feeds);
+  const runs = [];
+  for (let i = 0; i < reps; i++) runs.push(await timedRun(session, feeds));
+  await session.release();
+
+  let ceiling = null;
+  if (matmul) {
+    const bytes = new Uint8Array(await (await fetch(matmul.url)).arrayBuffer());
+    const gemm = await ort.InferenceSession.create(bytes, { executionProviders: [backend] });
+    const a = new Float32Array(matmul.m * matmul.k).map((_, i) => ((i * 7) % 13) / 13);
+    const gemmFeeds = { [gemm.inputNames[0]]: new ort.Tensor('float32', a, [matmul.m, matmul.k]) };
+    await timedRun(gemm, gemmFeeds);
+    const times = [];
+    for (let i = 0; i < matmul.reps; i++) times.push(await timedRun(gemm, gemmFeeds));
+    await gemm.release();
+    ceiling = { flops: matmul.flops, times };
+  }
+  return {
+    threads: ort.env.wasm.numThreads,
+    crossOriginIsolated: self.crossOriginIsolated,
+    importMs: imported - started,
+    fetchMs: fetched - imported,
+    createMs: created - fetched,
+    coldCreateMs: created - started,
+    firstRunMs,
+    runs,
+    ceiling,
+  };
+}
+
+window.bench = { elementBench, rawBench };
+window.benchReady = true;
