@@ -110,7 +110,7 @@ def evaluate_decoding(entry: dict, per_family: int = DECODING_PER_FAMILY) -> dic
 
 
 def decoding_table(manifest: dict) -> list[str]:
-    entries = [e for e in manifest["models"] if e.get("evaluation", {}).get("decoding")]
+    entries = [e for e in manifest["models"] if (e.get("evaluation") or {}).get("decoding")]
     if not entries:
         return []
     first = entries[0]["evaluation"]["decoding"]
