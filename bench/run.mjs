@@ -419,7 +419,7 @@ async function updateReadme(results, tables) {
   const m = results.machine;
   const block = [
     start,
-    `Taken ${results.date.slice(0, 16).replace('T', ' ')} UTC on ${m.cpu} (${m.cores} cores, load average ${m.loadAverage.start.toFixed(1)} at the start and ${m.loadAverage.end.toFixed(1)} at the end), ${m.browser}, WebGPU on ${m.webgpuAdapter}; ${results.options.reps} interleaved rounds per row (${results.options.webgpuReps} on WebGPU) after up to ${results.options.warmup} of warm-up. Times in ms.`,
+    `Taken ${results.date.slice(0, 16).replace('T', ' ')} UTC with the models in \`${results.options.models}\`, on ${m.cpu} (${m.cores} cores, load average ${m.loadAverage.start.toFixed(1)} at the start and ${m.loadAverage.end.toFixed(1)} at the end), ${m.browser}, WebGPU on ${m.webgpuAdapter}; ${results.options.reps} interleaved rounds per row (${results.options.webgpuReps} on WebGPU) after up to ${results.options.warmup} of warm-up. Times in ms.`,
     '',
     '**Loading**',
     '',
@@ -514,7 +514,9 @@ async function main() {
         reps: options.reps,
         webgpuReps: options.webgpuReps,
         rawReps: options.rawReps,
-        models: options.models ? modelsDir : 'models/' },
+        // The bundled models, or the folder given instead.
+        models: options.models ? modelsDir : 'models/',
+      },
       input: Object.fromEntries(options.grids.map((grid) => [grid, benchInput(grid)])),
       flops: flops.perGrid,
       matmul: flops.matmul && { m: flops.matmul.m, k: flops.matmul.k, n: flops.matmul.n, flops: flops.matmul.flops },
