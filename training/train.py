@@ -184,6 +184,7 @@ def train(args: argparse.Namespace) -> dict:
                 "exact posterior (soft)" if args.targets == "soft" else "true pixels (hard)",
                 "precision": "bf16 autocast" if autocast else "fp32", "seed": args.seed,
                 "seconds": round(seconds), "threads": args.threads,
+                "command": " ".join(["/usr/bin/python3", "training/train.py", *sys.argv[1:]]),
                 "machine": f"{os.cpu_count()}-core CPU" if device.type == "cpu" else torch.cuda.get_device_name(),
                 "curve": curve,
             },
