@@ -163,7 +163,13 @@ async function inpaintOn(pagePath) {
   page.on('pageerror', (error) => failures.push(`page error: ${error.message}`));
   try {
     await page.goto(`${origin}/${pagePath}`);
-    const outcome = await page.evaluate(() => window.outcome);
+    const outcome = await page.evaluate(() =>
+      Promise.race([
+        // Module scripts run before the load event that goto waits for, unless they failed.
+        window.outcome ?? { type: 'no-script', message: 'the page script did not run' },
+        new Promise((resolve) => setTimeout(() => resolve({ type: 'timeout', message: 'no inpaint or error event in 120 s' }), 120_000)),
+      ]),
+    );
     const isolated = await page.evaluate(() => globalThis.crossOriginIsolated);
     return { outcome, isolated, requests, failures };
   } finally {
@@ -173,7 +179,7 @@ async function inpaintOn(pagePath) {
 
 /** Checks one page's outcome: a fill that keeps the visible cells, from its own origin's model and wasm. */
 function checkInpaint({ outcome, isolated, requests, failures }, { gridSize, pixels, mask }) {
-  assert.equal(outcome.type, 'inpaint', `the element reported: ${outcome.message}`);
+  assert.equal(outcome.type, 'inpaint', `${outcome.type}: ${outcome.message} (${failures.join('; ') || 'no failed requests'})`);
   assert.equal(outcome.backend, 'wasm');
   assert.ok(outcome.runs >= 1);
   const filled = outcome.pixels.replace(/\s/g, '');
