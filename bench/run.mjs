@@ -7,7 +7,8 @@
 //
 // --quick (or BENCH_QUICK=1): grid 8 only, few repetitions, results to bench/.tmp/results-quick.json and the
 // README left alone; it checks that the bench works, its numbers mean little. --models DIR (or
-// SQUARE_INPAINTER_TEST_MODELS) serves DIR as /models/ instead of the bundled models.
+// SQUARE_INPAINTER_TEST_MODELS) serves DIR as /models/ instead of the bundled models. --out FILE writes the
+// results there and leaves the README alone.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -57,6 +58,8 @@ function parseArgs(argv) {
     grids: list(value('--grids') ?? (quick ? '8' : '8,16')).map(Number),
     modes: list(value('--modes') ?? (quick ? 'wasm-1t' : 'wasm-1t,wasm-2t,webgpu')),
     out: value('--out') ?? path.join(benchDir, quick ? '.tmp/results-quick.json' : 'results.json'),
+    // The README's table follows bench/results.json only.
+    updateReadme: !quick && value('--out') === undefined,
     warmup: quick ? 1 : 5,
     reps: quick ? 3 : 40,
     // WebGPU on SwiftShader takes about half a second a run: fewer rounds keep the bench within minutes.
@@ -530,7 +533,7 @@ async function main() {
     await writeFile(options.out, JSON.stringify(results, null, 2) + '\n');
     const tables = renderTables(results);
     console.log(['', tables.load, '', tables.steady, '', tables.compute, '', tables.bytes, '', tables.sizes, '', ...targetLines(results)].join('\n'));
-    if (!options.quick) await updateReadme(results, tables);
+    if (options.updateReadme) await updateReadme(results, tables);
     console.log(`\nbench: wrote ${path.relative(process.cwd(), options.out)} in ${results.durationS} s`);
   } finally {
     await stop();
