@@ -98,7 +98,7 @@ function percentile(values, p) {
 
 const round = (value, digits = 2) => (value == null || !Number.isFinite(value) ? null : Number(value.toFixed(digits)));
 
-async function withPage(browser, url, use) {
+async function withPage(browser, use) {
   // A fresh context per page: an empty HTTP cache and no onnxruntime-web already running.
   const context = await browser.createBrowserContext();
   try {
@@ -129,11 +129,11 @@ async function timeConfiguration(browser, origin, options, grid, modeName, flops
   const input = benchInput(grid);
   const reps = mode.backend === 'webgpu' ? options.webgpuReps : options.reps;
   const args = { grid, backend: mode.backend, threads: mode.threads, ...input, warmup: Math.min(options.warmup, reps), reps };
-  const element = await withPage(browser, origin, async (page) => {
+  const element = await withPage(browser, async (page) => {
     await openBenchPage(page, origin, mode.isolated);
     return page.evaluate((a) => window.bench.elementBench(a), args);
   });
-  const raw = await withPage(browser, origin, async (page) => {
+  const raw = await withPage(browser, async (page) => {
     await openBenchPage(page, origin, mode.isolated);
     const rawArgs = { ...args, backend: element.backend, reps: Math.min(options.rawReps, reps) };
     if (matmul) rawArgs.matmul = { url: '/bench/.tmp/matmul.onnx', m: matmul.m, k: matmul.k, flops: matmul.flops, reps: options.matmulReps };
@@ -163,8 +163,8 @@ async function timeConfiguration(browser, origin, options, grid, modeName, flops
       rawColdParts: { importMs: round(raw.importMs), fetchModelMs: round(raw.fetchMs), createSessionMs: round(raw.createMs) },
       rawWarmCreateMs: round(element.rawCreateWarmMs),
       rawFirstRunMs: round(raw.firstRunMs),
-      // The later half: the wasm engine tiers hot code up over the first runs of a page.
       rawRunsOnColdPage: raw.runs.map((value) => round(value)),
+      // The later half: V8 tiers the wasm's hot functions up over the first runs of a page.
       rawSteadyRunMsOnColdPage: round(percentile(raw.runs.slice(Math.floor(raw.runs.length / 2)), 50)),
       rawFirstRunOnWarmPageMs: round(element.rawFirstRunMs),
       firstInpaintAfterLoadMs: round(element.cold.firstInpaintMs),
@@ -211,7 +211,7 @@ async function timeConfiguration(browser, origin, options, grid, modeName, flops
 
 /** Loads bench/first-inpaint.html in a fresh context and counts every byte the network delivers until the first inpaint. */
 async function countBytes(browser, origin, grid, backend) {
-  return withPage(browser, origin, async (page) => {
+  return withPage(browser, async (page) => {
     const cdp = await page.createCDPSession();
     await cdp.send('Network.enable');
     await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
@@ -475,7 +475,7 @@ async function main() {
   for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => stop().finally(() => process.exit(130)));
   try {
     browser = await puppeteer.launch({ executablePath: options.executablePath, headless: false, args: CHROMIUM_ARGS, protocolTimeout: 600_000 });
-    const adapter = await withPage(browser, server.origin, async (page) => {
+    const adapter = await withPage(browser, async (page) => {
       await page.goto(`${server.origin}/bench/page.html`);
       return page.evaluate(async () => {
         const found = await navigator.gpu?.requestAdapter();
