@@ -30,6 +30,8 @@ for (const backend of ['wasm', 'webgpu'] as const) {
       this.timeout(300_000);
       let element: SquareInpainter;
       let tolerance: number;
+      let certainAgreement: number;
+      let validIterative: number | undefined;
 
       before(async () => {
         const entry = await manifestEntry(gridSize);
@@ -37,6 +39,8 @@ for (const backend of ['wasm', 'webgpu'] as const) {
         const measured = entry.evaluation?.overall?.meanAbsError;
         expect(measured, `models/manifest.json: evaluation.overall.meanAbsError for ${gridSize}`).to.be.a('number');
         tolerance = Math.max(0.1, 3 * measured!);
+        certainAgreement = entry.evaluation?.overall?.certainAgreement ?? 1;
+        validIterative = entry.evaluation?.decoding?.overall?.iterative?.valid;
         // Not a fixture: fixtures are removed after each test, and this element serves the whole block.
         element = document.createElement('square-inpainter');
         element.gridSize = gridSize;
@@ -49,7 +53,7 @@ for (const backend of ['wasm', 'webgpu'] as const) {
         expect(load.detail.gridSize).to.equal(gridSize);
       });
 
-      after(() => element.remove());
+      after(() => element?.remove());
 
       it('matches the exact posterior within the model\'s measured error, and gets every certain cell right', async () => {
         let errorSum = 0;
@@ -95,22 +99,33 @@ for (const backend of ['wasm', 'webgpu'] as const) {
           }
         }
         expect(certainCount).to.be.greaterThan(0);
-        expect(certainWrong, 'certain cells the model got wrong').to.deep.equal([]);
+        // The model's measured miss rate on certain cells, with the same room as the error; on this many
+        // cells that allows none for a model at the 99.9% target.
+        const allowed = Math.floor(certainCount * (1 - certainAgreement) * 3);
+        expect(certainWrong.length, `certain cells the model got wrong: ${certainWrong.join('; ')}`).to.be.at.most(allowed);
         expect(errorSum / hiddenCount, 'mean abs error over all hidden cells').to.be.at.most(tolerance);
       });
 
-      it('gives a valid square that keeps every visible cell with iterative decoding', async () => {
-        for (const testCase of casesFor(gridSize)) {
+      it('keeps every visible cell and gives valid squares as often as measured with iterative decoding', async () => {
+        const cases = casesFor(gridSize);
+        const invalid: string[] = [];
+        for (const testCase of cases) {
           const detail = await inpaintCase(element, testCase, 'iterative');
           const completed = cellsOf(detail.pixels);
           const name = `${testCase.family} (square ${JSON.stringify(testCase.square)})`;
-          expect(isSquare(completed, gridSize), `${name}: ${detail.pixels}`).to.equal(true);
+          if (!isSquare(completed, gridSize)) invalid.push(`${name}: ${detail.pixels}`);
           for (let cell = 0; cell < gridSize * gridSize; cell++) {
             if (!testCase.mask[cell]) expect(completed[cell], `${name}: visible cell ${cell}`).to.equal(testCase.pixels[cell]);
           }
           expect(detail.decoding).to.equal('iterative');
           expect(detail.runs).to.be.within(1, DEFAULT_STEPS);
         }
+        // The share of valid squares `npm run evaluate` measured for this model (the target is 99.5%), less
+        // three binomial standard deviations for this small sample.
+        const measured = validIterative ?? 0.995;
+        const floor = measured - 3 * Math.sqrt((measured * (1 - measured)) / cases.length);
+        const valid = 1 - invalid.length / cases.length;
+        expect(valid, `valid iterative squares (measured ${measured}); invalid: ${invalid.join('; ')}`).to.be.at.least(floor);
       });
     });
   }

@@ -44,7 +44,10 @@ export function cellsOf(text: string): Uint8Array {
 export interface ModelEntry {
   gridSize: number;
   file: string;
-  evaluation?: { overall?: { meanAbsError?: number } };
+  evaluation?: {
+    overall?: { meanAbsError?: number; certainAgreement?: number };
+    decoding?: { overall?: Record<string, { valid?: number }> };
+  };
 }
 
 /** The bundled models' manifest, as served beside them. */
