@@ -20,6 +20,8 @@ export function loadOrt(backend: Backend): Promise<Ort> {
     const imported: Promise<Ort> = backend === 'webgpu' ? import('onnxruntime-web/webgpu') : import('onnxruntime-web/wasm');
     build = imported.then((ort) => {
       ort.env.wasm.wasmPaths = wasmFolderForRuntime();
+      // ORT's warnings (e.g. shape ops placed on the CPU beside WebGPU) are for its developers, not a page's console.
+      ort.env.logLevel = 'error';
       return ort;
     });
     build.catch(() => builds.delete(backend));

@@ -121,7 +121,7 @@ async function createSession(model: Uint8Array, backend: Backend, url: string): 
   const ort = await loadOrt(backend);
   let session: InferenceSession;
   try {
-    session = await ort.InferenceSession.create(model, { executionProviders: [backend] });
+    session = await ort.InferenceSession.create(model, { executionProviders: [backend], logSeverityLevel: 3 });
   } catch (cause) {
     throw new ModelLoadError(`${url} is not an ONNX model onnxruntime-web can load (${describeError(cause)})`, { cause });
   }
