@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_STEPS, MAX_SEED, MAX_STEPS, decode, type Predictor } from '../../src/decoding.js';
-import { MASKED, findSquare, isSquare } from '../../src/grid.js';
+import { MASKED, findSquare, isSquare, toTokens } from '../../src/grid.js';
 import { exactPosteriorOfTokens, exactPredictor, noisyPredictor, squareIndex, squarePosterior } from '../helpers/posterior.js';
 import { MASK_FAMILIES, maskCase, type MaskCase } from '../helpers/masks.js';
 
@@ -75,6 +75,32 @@ describe('decode', () => {
       }
     }
     assert.ok(valid / total >= 0.99, `${valid} of ${total} valid`);
+  });
+
+  it('iterative leaves for later a cell the model is confused about, rather than deciding it', async () => {
+    // A certain black cell read as a coin toss in the first run: the decoder that decided the most
+    // uncertain cell painted it white and gave no square in 23 of these 27 cases.
+    let cases = 0;
+    for (const family of ['cells', 'dense95'] as const) {
+      for (let seed = 0; seed < 30; seed++) {
+        const c = maskCase(family, 8, seed);
+        const first = exactPosteriorOfTokens(toTokens(c.pixels, c.mask), 8);
+        const hidden = [...c.mask.keys()].filter((i) => c.mask[i]);
+        const confused = hidden.find((i) => first[i] === 0);
+        // Only cases with another open question, so there is something else to decide.
+        if (confused === undefined || !hidden.some((i) => Math.min(first[i], 1 - first[i]) > 0.2)) continue;
+        let run = 0;
+        const predict: Predictor = async (tokens) => {
+          const prediction = exactPosteriorOfTokens(tokens, 8);
+          if (run++ === 0) prediction[confused] = 0.5;
+          return prediction;
+        };
+        const result = await decode(predict, c.pixels, c.mask);
+        assert.ok(isSquare(result.pixels, 8) && keepsVisible(c, result.pixels), `${family} #${seed}`);
+        cases++;
+      }
+    }
+    assert.equal(cases, 27);
   });
 
   it('iterative fills a fully hidden 16×16 grid with a square', async () => {
