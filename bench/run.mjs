@@ -4,6 +4,7 @@
 // writes bench/results.json and the table in bench/README.md. See bench/README.md for how to read it.
 //
 //   node bench/run.mjs [--quick] [--models DIR] [--grids 8,16] [--modes wasm-1t,wasm-2t,webgpu] [--out FILE]
+//   node bench/run.mjs --render      (redraw the tables from bench/results.json)
 //
 // --quick (or BENCH_QUICK=1): grid 8 only, few repetitions, results to bench/.tmp/results-quick.json and the
 // README left alone; it checks that the bench works, its numbers mean little. --models DIR (or
@@ -195,7 +196,8 @@ async function timeConfiguration(browser, origin, options, grid, modeName, flops
       iterativeOverRawSequence: round(iterativeP50 / percentile(s.rawSequence, 50), 3),
       iterativeOverRunsTimesRaw: round(iterativeP50 / (runs * rawP50), 3),
       // The same ratios from each series' fastest round: on a busy machine the minimum is the round that was
-      // least disturbed, so these move less from run to run than the p50 ratios the targets are stated in.
+      // least disturbed. Fair for one-shot (tasks of one length); for iterative, a min of one long task against a
+      // min of short ones comes out high, and the back-to-back baseline above is the better check.
       oneShotOverRawMin: round(Math.min(...s.oneShot) / Math.min(...s.raw), 3),
       iterativeOverRunsTimesRawMin: round(Math.min(...s.iterative) / (runs * Math.min(...s.raw)), 3),
       samples: Object.fromEntries(Object.entries(s).map(([key, values]) => [key, values.map((value) => round(value))])),
@@ -328,7 +330,7 @@ export function renderTables(results) {
       're-render p50',
       'one-shot ÷ raw (min ÷ min)',
       'iterative p50 / p95 (runs)',
-      'iterative ÷ (runs × raw) (min)',
+      'iterative ÷ (runs × raw)',
       'iterative ÷ runs back to back',
     ],
     results.timings.map((t) => [
@@ -340,7 +342,7 @@ export function renderTables(results) {
       ms(t.steady.rerenderP50),
       `**${t.steady.oneShotOverRaw.toFixed(2)}×** (${t.steady.oneShotOverRawMin.toFixed(2)}×)`,
       `${ms(t.steady.iterative.p50)} / ${ms(t.steady.iterative.p95)} (${t.steady.iterative.runs})`,
-      `**${t.steady.iterativeOverRunsTimesRaw.toFixed(2)}×** (${t.steady.iterativeOverRunsTimesRawMin.toFixed(2)}×)`,
+      `**${t.steady.iterativeOverRunsTimesRaw.toFixed(2)}×**`,
       `${t.steady.iterativeOverRawSequence.toFixed(2)}×`,
     ]),
   );
@@ -376,13 +378,29 @@ export function renderTables(results) {
 function targetLines(results) {
   const lines = [];
   const wasm16 = results.timings.filter((t) => t.grid === 16 && t.backend === 'wasm');
+  // The targets are stated as p50 ratios. Each has a second opinion that a busy machine biases less: for one-shot
+  // the least disturbed rounds (min ÷ min, tasks of one length), for iterative a baseline of as many raw runs
+  // back to back (a min of one long task against a min of short ones would not be fair). Where the two land on
+  // different sides of the line, the verdict says so.
+  const verdict = (p50, check, limit, checkName) =>
+    p50 <= limit
+      ? check <= limit
+        ? 'met'
+        : `met at p50, missed ${checkName}`
+      : check <= limit
+        ? `MISSED at p50, met ${checkName}`
+        : 'MISSED';
   for (const t of wasm16) {
-    const ratio = t.steady.oneShotOverRaw;
-    lines.push(`${ratio <= 1.15 ? 'met' : 'MISSED'}: one-shot ≤ 1.15× raw at 16×16 on ${t.mode}: ${ratio.toFixed(2)}×`);
+    const { oneShotOverRaw: p50, oneShotOverRawMin: min } = t.steady;
+    lines.push(
+      `${verdict(p50, min, 1.15, 'at min ÷ min')}: one-shot ≤ 1.15× raw at 16×16 on ${t.mode}: ${p50.toFixed(2)}× (min ÷ min ${min.toFixed(2)}×)`,
+    );
   }
   for (const t of results.timings) {
-    const ratio = t.steady.iterativeOverRunsTimesRaw;
-    lines.push(`${ratio <= 1.2 ? 'met' : 'MISSED'}: iterative ≤ 1.2× (runs × raw) at ${t.grid}×${t.grid} on ${t.mode}: ${ratio.toFixed(2)}×`);
+    const { iterativeOverRunsTimesRaw: p50, iterativeOverRawSequence: sequence } = t.steady;
+    lines.push(
+      `${verdict(p50, sequence, 1.2, 'against runs back to back')}: iterative ≤ 1.2× (runs × raw) at ${t.grid}×${t.grid} on ${t.mode}: ${p50.toFixed(2)}× (against runs back to back ${sequence.toFixed(2)}×)`,
+    );
   }
   for (const b of results.bytes.filter((entry) => entry.page === 'wasm-only')) {
     const verdict = b.fetchedWebGpuWasm || b.totalBytes > 4.5 * 2 ** 20 ? 'MISSED' : b.totalBytes > 4.5e6 ? 'met as MiB, missed as MB' : 'met';
@@ -454,6 +472,14 @@ async function updateReadme(results, tables) {
 }
 
 async function main() {
+  if (process.argv.includes('--render')) {
+    // Redraws the tables (console and README) from bench/results.json without measuring anything.
+    const results = JSON.parse(await readFile(path.join(benchDir, 'results.json'), 'utf8'));
+    const tables = renderTables(results);
+    console.log([tables.load, '', tables.steady, '', tables.compute, '', tables.bytes, '', tables.sizes, '', ...targetLines(results)].join('\n'));
+    await updateReadme(results, tables);
+    return;
+  }
   const options = parseArgs(process.argv.slice(2));
   const modelsDir = path.resolve(options.models ?? path.join(root, 'models'));
   for (const grid of options.grids) {
