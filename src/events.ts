@@ -1,5 +1,5 @@
 /**
- * Typed details of the events `<square-inpainter>` fires. All are composed; `load` and `inpaint` bubble,
+ * Typed details of the events `<square-inpainter>` fires. All are composed; all but `error` bubble;
  * `error` does not (a bubbling `error` would reach window's handlers for uncaught script errors).
  */
 import type { Decoding } from './decoding.js';
@@ -53,16 +53,33 @@ export interface ErrorDetail {
   cause?: unknown;
 }
 
+/** `change`: the user edited the grid (pointer or keyboard); the element's `pixels` and `mask` already hold it. */
+export interface ChangeDetail {
+  /** The new `pixels`: N*N characters `0`/`1`. */
+  pixels: string;
+  /** The new `mask`: N*N characters, 1 = hidden. */
+  mask: string;
+}
+
+/** `progress`: the model is loading. */
+export interface ProgressDetail {
+  /** From 0 (started) to 1 (ready, just before `load`); the model's download is the first 90%. */
+  totalProgress: number;
+}
+
 /** Every event `<square-inpainter>` fires, by name. */
 export interface SquareInpainterEventMap {
   load: CustomEvent<LoadDetail>;
   inpaint: CustomEvent<InpaintDetail>;
   error: CustomEvent<ErrorDetail>;
+  change: CustomEvent<ChangeDetail>;
+  progress: CustomEvent<ProgressDetail>;
 }
 
 declare global {
-  // `load` and `error` already mean plain events on every element, so only `inpaint` joins the global map;
-  // the element's own addEventListener overloads type all three.
+  // `load`, `error`, `change` and `progress` already mean built-in events on every element (TypeScript refuses a
+  // second type for them), so only `inpaint` joins the global map; the element's own addEventListener overloads
+  // type all five.
   interface HTMLElementEventMap {
     inpaint: CustomEvent<InpaintDetail>;
   }

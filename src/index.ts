@@ -4,7 +4,7 @@
 import { SquareInpainter } from './square-inpainter.js';
 
 export { SquareInpainter };
-export type { ErrorDetail, ErrorType, InpaintDetail, InpaintResult, LoadDetail, SquareInpainterEventMap } from './events.js';
+export type { ChangeDetail, ErrorDetail, ErrorType, InpaintDetail, InpaintResult, LoadDetail, ProgressDetail, SquareInpainterEventMap } from './events.js';
 export type { Decoding } from './decoding.js';
 export type { AssetLocations, Backend, BackendPreference } from './runtime/index.js';
 

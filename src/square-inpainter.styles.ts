@@ -10,6 +10,7 @@ export const styles = css`
     --square-inpainter-border: #6b6b6b;
     --square-inpainter-marker: #e0457b;
     --square-inpainter-marker-size: 30%;
+    --square-inpainter-accent: #1a73e8;
     display: inline-block;
     font: inherit;
   }
@@ -26,6 +27,12 @@ export const styles = css`
     padding: var(--square-inpainter-gap);
     background: var(--square-inpainter-border);
     width: max-content;
+    user-select: none;
+  }
+
+  [part~='grid'][aria-readonly='false'] {
+    cursor: crosshair;
+    touch-action: none;
   }
 
   [part~='row'] {
@@ -37,7 +44,13 @@ export const styles = css`
     background: var(--square-inpainter-black);
   }
 
-  [part~='cell-white'] {
+  [part~='cell']:focus-visible {
+    outline: 2px solid var(--square-inpainter-accent);
+    z-index: 1;
+  }
+
+  [part~='cell-white'],
+  [part~='cell-filled-white'] {
     background: var(--square-inpainter-white);
   }
 
@@ -45,8 +58,8 @@ export const styles = css`
     background: var(--square-inpainter-hidden);
   }
 
-  /* A filled cell is shaded by P(white): near black or white when the model is sure, gray when it is not. */
-  [part~='cell-filled'] {
+  /* With show-confidence a filled cell is shaded by P(white): near black or white when the model is sure. */
+  :host([show-confidence]) [part~='cell-filled'] {
     background: color-mix(
       in srgb,
       var(--square-inpainter-white) calc(var(--p) * 100%),
@@ -60,6 +73,34 @@ export const styles = css`
     inset: calc((100% - var(--square-inpainter-marker-size)) / 2);
     border-radius: 50%;
     background: var(--square-inpainter-marker);
+  }
+
+  :host([show-confidence]) [part~='cell-filled']:is(:hover, :focus)::before {
+    content: attr(data-confidence);
+    position: absolute;
+    bottom: 100%;
+    left: 50%;
+    transform: translateX(-50%);
+    z-index: 2;
+    padding: 0 0.25em;
+    font-size: 0.75rem;
+    background: #000;
+    color: #fff;
+    pointer-events: none;
+  }
+
+  [part~='progress-bar'] {
+    height: 0.25em;
+    margin-top: 0.25em;
+    background: var(--square-inpainter-hidden);
+  }
+
+  [part~='progress-bar']::before {
+    content: '';
+    display: block;
+    height: 100%;
+    width: calc(var(--progress) * 100%);
+    background: var(--square-inpainter-accent);
   }
 
   [part~='status'] {

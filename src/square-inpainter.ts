@@ -19,6 +19,9 @@ import { styles } from './square-inpainter.styles.js';
 const DEFAULT_GRID_SIZE = 16;
 const BACKENDS: readonly BackendPreference[] = ['auto', 'webgpu', 'wasm'];
 
+/** What the pointer does: nothing, paint black and white, or hide and unhide cells. */
+export type Tool = 'none' | 'draw' | 'mask';
+
 /** The properties whose change starts a new inpaint. */
 const INPUTS = ['gridSize', 'pixels', 'mask', 'modelSrc', 'backend', 'decoding', 'steps', 'seed'] as const;
 
@@ -61,12 +64,15 @@ interface ModelSlot {
  * @fires load - A model is ready: `{backend, gridSize, modelUrl}`.
  * @fires inpaint - The hidden cells are filled: `{pixels, probabilities, mask, backend, durationMs, decoding, runs}`.
  * @fires error - The element could not inpaint: `{type, message, attribute, cause}`; it recovers on the next valid change.
+ * @fires change - The user edited the grid (pointer or keyboard): `{pixels, mask}`, already in the properties.
+ * @fires progress - The model is loading: `{totalProgress}` from 0 to 1 (the download is the first 90%; 1 just before `load`).
  *
  * @csspart grid - The grid of cells.
  * @csspart row - One row of cells (`display: contents`).
  * @csspart cell - Every cell; with one of `cell-black`, `cell-white` (visible), `cell-hidden` (not yet filled),
  *   `cell-filled` (filled by the model; also `cell-filled-black` / `cell-filled-white` for its completed colour).
  * @csspart status - The line under the grid: loading, backend and time, or the error.
+ * @csspart progress-bar - The loading bar, shown until the model is ready; its `::before` is the filled share.
  *
  * @cssprop [--square-inpainter-cell-size=1.25rem] - Side of one cell.
  * @cssprop [--square-inpainter-gap=1px] - Gap between cells, and the grid's padding.
@@ -76,9 +82,15 @@ interface ModelSlot {
  * @cssprop [--square-inpainter-border=#6b6b6b] - Colour behind the cells (gaps and padding).
  * @cssprop [--square-inpainter-marker=#e0457b] - Colour of the dot that marks a filled cell.
  * @cssprop [--square-inpainter-marker-size=30%] - Size of that dot, relative to the cell.
+ * @cssprop [--square-inpainter-accent=#1a73e8] - Focus ring and loading bar.
+ *
+ * Keyboard (APG grid): arrows, Home/End (row), Ctrl+Home/End (grid) move; with `tool` set, Space or Enter
+ * flips the cell's colour (showing it) and H hides or shows it.
  */
 export class SquareInpainter extends LitElement {
   static override styles = styles;
+  /** Takes part in forms: `name` submits the completed image. */
+  static formAssociated = true;
 
   /**
    * Moves the folders the element loads its models (`square-inpainter-${N}.onnx`) and the onnxruntime-web
@@ -112,14 +124,36 @@ export class SquareInpainter extends LitElement {
   /** Seed for `sample` decoding; the same seed gives the same picture. */
   @property({ type: Number }) seed?: number;
 
+  /** What the pointer and Space/Enter/H do: `none`, `draw` (paint black and white) or `mask` (hide and unhide). */
+  @property({ reflect: true }) tool: Tool = 'none';
+
+  /** Shades filled cells by P(white) and shows the model's confidence on hover or focus. */
+  @property({ type: Boolean, reflect: true, attribute: 'show-confidence' }) showConfidence = false;
+
+  /** Form field name: the form submits the completed image (N*N `0`/`1`) under it. */
+  @property({ reflect: true }) name = '';
+
+  /** No editing (and no form value), like a disabled input; also set by a disabled fieldset. */
+  @property({ type: Boolean, reflect: true }) disabled = false;
+
   /** The last valid input, kept while the current one is invalid so the grid stays drawn. */
   @state() private input?: Input;
   @state() private inputError?: AttributeError;
   /** The latest result, drawn until the next one arrives; cleared when the grid or the model changes. */
-  @state() private result?: { pixels: Uint8Array; probabilities: Float32Array; backend: Backend; durationMs: number };
+  @state() private result?: { pixels: Uint8Array; probabilities: Float32Array; mask: Uint8Array; backend: Backend; durationMs: number };
   @state() private status: 'loading' | 'working' | 'done' | 'error' = 'loading';
   @state() private statusText = 'Loading model…';
+  /** Share of the model loaded, for the progress bar. */
+  @state() private loaded = 0;
+  /** The cell that holds the grid's one tab stop. */
+  @state() private focusIndex = 0;
+  @state() private formDisabled = false;
 
+  private readonly internals = this.attachInternals();
+  /** `pixels` and `mask` as first rendered: what a form reset restores. */
+  private defaults?: [string, string];
+  /** The pointer stroke in progress: the value it paints and the grid's geometry, read once per stroke. */
+  private stroke?: { value: number; left: number; top: number; pitch: number; gap: number };
   private model?: ModelSlot;
   private controller?: AbortController;
   private latest?: Promise<InpaintResult>;
@@ -150,7 +184,17 @@ export class SquareInpainter extends LitElement {
     this.releaseModel();
   }
 
+  /** Form reset: back to the `pixels` and `mask` the element first rendered with. */
+  formResetCallback(): void {
+    if (this.defaults) [this.pixels, this.mask] = this.defaults;
+  }
+
+  formDisabledCallback(disabled: boolean): void {
+    this.formDisabled = disabled;
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
+    this.defaults ??= [this.pixels, this.mask];
     if (!INPUTS.some((name) => changed.has(name))) return;
     try {
       const input = this.readInput();
@@ -158,6 +202,8 @@ export class SquareInpainter extends LitElement {
       if (this.input?.gridSize !== input.gridSize || this.input.modelUrl !== input.modelUrl) this.result = undefined;
       this.input = input;
       this.inputError = undefined;
+      // The completed image is known now only if nothing is hidden; otherwise once the fill arrives.
+      this.internals.setFormValue(input.mask.includes(1) ? null : serializeCells(input.pixels));
     } catch (error) {
       this.inputError = error as AttributeError;
     }
@@ -170,44 +216,94 @@ export class SquareInpainter extends LitElement {
   protected override render() {
     const input = this.input;
     const size = input?.gridSize ?? 0;
+    const focus = Math.min(this.focusIndex, size * size - 1);
     const rows = [];
     for (let row = 0; row < size; row++) {
       const cells = [];
-      for (let col = 0; col < size; col++) cells.push(this.renderCell(input!, row * size + col));
+      for (let col = 0; col < size; col++) cells.push(this.renderCell(input!, row * size + col, focus));
       rows.push(html`<div part="row" role="row">${cells}</div>`);
     }
+    const loading = this.status === 'loading';
     return html`
       <div
         part="grid"
         role="grid"
-        aria-readonly="true"
-        aria-busy=${this.status === 'loading' || this.status === 'working' ? 'true' : 'false'}
+        aria-readonly=${String(!this.editable)}
+        aria-disabled=${String(this.disabled || this.formDisabled)}
+        aria-busy=${String(loading || this.status === 'working')}
         aria-label=${`${size} by ${size} grid`}
         style=${`--grid-size: ${size}`}
+        @keydown=${this.handleKeydown}
+        @focusin=${this.handleFocusin}
+        @pointerdown=${this.handlePointerdown}
+        @pointermove=${this.handlePointermove}
+        @pointerup=${this.handlePointerup}
+        @pointercancel=${this.handlePointerup}
       >
         ${rows}
       </div>
+      ${loading
+        ? html`<div part="progress-bar" role="progressbar" aria-label="Loading model" aria-valuenow=${Math.round(this.loaded * 100)}
+            style=${`--progress: ${this.loaded}`}></div>`
+        : ''}
       <div part="status" role="status">${this.statusText}</div>
     `;
   }
 
-  private renderCell(input: Input, index: number) {
-    if (!input.mask[index]) {
-      const white = input.pixels[index] === 1;
-      return html`<div part=${white ? 'cell cell-white' : 'cell cell-black'} role="gridcell" aria-label=${white ? 'white' : 'black'}></div>`;
+  private renderCell(input: Input, index: number, focus: number) {
+    let part = 'cell cell-black';
+    let label = 'black';
+    let p = '';
+    let confidence = '';
+    if (this.filled(index)) {
+      const probability = this.result.probabilities[index];
+      const white = this.result.pixels[index] === 1;
+      confidence = `${Math.round(100 * (white ? probability : 1 - probability))}%`;
+      part = white ? 'cell cell-filled cell-filled-white' : 'cell cell-filled cell-filled-black';
+      label = `filled ${white ? 'white' : 'black'}, ${confidence} sure`;
+      p = `--p: ${probability.toFixed(3)}`;
+    } else if (input.mask[index]) {
+      part = 'cell cell-hidden';
+      label = 'hidden';
+    } else if (input.pixels[index]) {
+      part = 'cell cell-white';
+      label = 'white';
     }
-    if (!this.result) {
-      return html`<div part="cell cell-hidden" role="gridcell" aria-label="hidden"></div>`;
-    }
-    const p = this.result.probabilities[index];
-    const white = this.result.pixels[index] === 1;
-    const confidence = Math.round(100 * (white ? p : 1 - p));
-    return html`<div
-      part=${white ? 'cell cell-filled cell-filled-white' : 'cell cell-filled cell-filled-black'}
-      role="gridcell"
-      aria-label=${`filled ${white ? 'white' : 'black'}, ${confidence}% sure`}
-      style=${`--p: ${p.toFixed(3)}`}
-    ></div>`;
+    return html`<div part=${part} role="gridcell" tabindex=${index === focus ? 0 : -1} aria-label=${label}
+      data-confidence=${confidence} style=${p}></div>`;
+  }
+
+  private get editable(): boolean {
+    return (this.tool === 'draw' || this.tool === 'mask') && !this.disabled && !this.formDisabled;
+  }
+
+  /** Whether a cell shows the model's fill: hidden now and in the request the drawn result answered. */
+  private filled(index: number): boolean | undefined {
+    return this.input!.mask[index] && this.result?.mask[index] === 1;
+  }
+
+  /** The colour a cell shows: its pixel, or the model's fill. */
+  private shown(index: number): number {
+    return (this.filled(index) ? this.result! : this.input!).pixels[index];
+  }
+
+  /** A user edit: sets one cell, updates `pixels` and `mask` and fires `change` when that changed anything. */
+  private setCell(index: number, pixel: number, hidden: number): void {
+    const input = this.input!;
+    if (input.pixels[index] === pixel && input.mask[index] === hidden) return;
+    const pixels = input.pixels.slice();
+    const mask = input.mask.slice();
+    pixels[index] = pixel;
+    mask[index] = hidden;
+    // The next edit may come before the update that would parse these strings: it must build on this one.
+    this.input = { ...input, pixels, mask };
+    this.pixels = serializeCells(pixels);
+    this.mask = serializeCells(mask);
+    this.emit('change', { pixels: this.pixels, mask: this.mask });
+  }
+
+  private cells(): HTMLElement[] {
+    return [...this.renderRoot.querySelectorAll<HTMLElement>('[role="gridcell"]')];
   }
 
   /** Validates every input attribute; throws an AttributeError naming the first that is wrong. */
@@ -293,7 +389,8 @@ export class SquareInpainter extends LitElement {
         runs: decoded.runs,
       };
       if (decoded.seed !== undefined) detail.seed = decoded.seed;
-      this.result = { pixels: decoded.pixels, probabilities: decoded.probabilities, backend: handle.backend, durationMs };
+      this.result = { ...decoded, mask: input.mask, backend: handle.backend, durationMs };
+      this.internals.setFormValue(detail.pixels);
       this.setStatus('done');
       this.emit('inpaint', detail);
       return detail;
@@ -311,7 +408,10 @@ export class SquareInpainter extends LitElement {
     if (this.model?.key === key) return this.model.ready;
     this.releaseModel();
     const slot: ModelSlot = { key, released: false, ready: undefined! };
-    slot.ready = openModel(input.modelUrl, input.backend).then((handle) => {
+    this.reportProgress(0);
+    // The download is the first 90%; starting the runtime and the warm-up run make the rest.
+    const onProgress = (fraction: number) => this.model === slot && this.reportProgress(0.9 * fraction);
+    slot.ready = openModel(input.modelUrl, input.backend, onProgress).then((handle) => {
       slot.handle = handle;
       if (slot.released) {
         handle.release();
@@ -324,6 +424,7 @@ export class SquareInpainter extends LitElement {
           `model-src ${input.modelUrl} takes ${handle.cellCount} cells, but grid-size ${input.gridSize} needs ${cellCount}`,
         );
       }
+      this.reportProgress(1);
       this.emit('load', { backend: handle.backend, gridSize: input.gridSize, modelUrl: input.modelUrl } satisfies LoadDetail);
       return { handle, predict: handle.createPredictor(cellCount) };
     });
@@ -361,6 +462,11 @@ export class SquareInpainter extends LitElement {
     this.startRequest().catch(() => undefined);
   }
 
+  private reportProgress(totalProgress: number): void {
+    this.loaded = totalProgress;
+    this.emit('progress', { totalProgress });
+  }
+
   private reportError(error: unknown): void {
     let type: ErrorType = 'inference';
     let attribute: string | undefined;
@@ -390,8 +496,79 @@ export class SquareInpainter extends LitElement {
 
   private emit<K extends keyof SquareInpainterEventMap>(type: K, detail: SquareInpainterEventMap[K]['detail']): void {
     // `error` does not bubble: a bubbling event named `error` reaches window, where pages (and test runners)
-    // listen for uncaught script errors. `load` never reaches window, so it bubbles like `inpaint`.
+    // listen for uncaught script errors. `load` never reaches window, so it bubbles like the others.
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: type !== 'error', composed: true }));
+  }
+
+  private handleFocusin(event: FocusEvent): void {
+    const index = this.cells().indexOf(event.target as HTMLElement);
+    if (index >= 0) this.focusIndex = index;
+  }
+
+  private handleKeydown(event: KeyboardEvent): void {
+    const size = this.input?.gridSize;
+    if (!size) return;
+    const index = Math.min(this.focusIndex, size * size - 1);
+    let row = Math.floor(index / size);
+    let col = index % size;
+    const key = event.key;
+    if (key === 'ArrowUp') row--;
+    else if (key === 'ArrowDown') row++;
+    else if (key === 'ArrowLeft') col--;
+    else if (key === 'ArrowRight') col++;
+    else if (key === 'Home' || key === 'End') {
+      col = key === 'Home' ? 0 : size - 1;
+      if (event.ctrlKey) row = col;
+    } else if ((key === ' ' || key === 'Enter') && this.editable) this.setCell(index, 1 - this.shown(index), 0);
+    else if ((key === 'h' || key === 'H') && this.editable) {
+      const hidden = this.input!.mask[index];
+      this.setCell(index, hidden ? this.shown(index) : this.input!.pixels[index], 1 - hidden);
+    } else return;
+    event.preventDefault();
+    const next = Math.min(Math.max(row, 0), size - 1) * size + Math.min(Math.max(col, 0), size - 1);
+    if (next !== index) this.cells()[next]?.focus();
+  }
+
+  private handlePointerdown(event: PointerEvent): void {
+    if (!this.editable || event.button !== 0 || !this.input) return;
+    const grid = event.currentTarget as HTMLElement;
+    // Geometry is read once per stroke; every move then maps its coordinates to a cell without layout.
+    const { left, top, width } = grid.getBoundingClientRect();
+    const gap = parseFloat(getComputedStyle(grid).paddingLeft) || 0;
+    this.stroke = { value: 0, left, top, gap, pitch: (width - gap) / this.input.gridSize };
+    const index = this.cellAt(event);
+    if (index < 0) return this.handlePointerup();
+    // The first cell decides the whole stroke: the colour opposite to its own, or the opposite of its hiding.
+    this.stroke.value = 1 - (this.tool === 'draw' ? this.shown(index) : this.input.mask[index]);
+    grid.setPointerCapture(event.pointerId);
+    this.cells()[index]?.focus();
+    event.preventDefault();
+    this.paint(index);
+  }
+
+  private handlePointermove(event: PointerEvent): void {
+    const index = this.stroke ? this.cellAt(event) : -1;
+    if (index >= 0) this.paint(index);
+  }
+
+  private handlePointerup(): void {
+    this.stroke = undefined;
+  }
+
+  /** The cell under the pointer during a stroke, or -1 outside the grid. */
+  private cellAt(event: PointerEvent): number {
+    const { left, top, pitch, gap } = this.stroke!;
+    const size = this.input!.gridSize;
+    const col = Math.floor((event.clientX - left - gap / 2) / pitch);
+    const row = Math.floor((event.clientY - top - gap / 2) / pitch);
+    return row < 0 || col < 0 || row >= size || col >= size ? -1 : row * size + col;
+  }
+
+  private paint(index: number): void {
+    const value = this.stroke!.value;
+    if (this.tool === 'draw') this.setCell(index, value, 0);
+    // Unhiding keeps the colour the cell shows, so the model's guess becomes part of the picture.
+    else this.setCell(index, value ? this.input!.pixels[index] : this.shown(index), value);
   }
 }
 

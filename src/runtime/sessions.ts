@@ -41,20 +41,26 @@ interface SharedSession {
   queue: Promise<unknown>;
 }
 
+/** Download progress of a model, 0..1 of its bytes. */
+export type ProgressListener = (fraction: number) => void;
+
 interface Entry {
   refs: number;
   ready: Promise<SharedSession>;
+  /** Everyone waiting on this session's download, joiners included. */
+  listeners: Set<ProgressListener>;
 }
 
 const entries = new Map<string, Entry>();
 
-/** Opens (or joins) the session for `url` on the preferred backend. */
-export async function openModel(url: string, preference: BackendPreference): Promise<ModelHandle> {
+/** Opens (or joins) the session for `url` on the preferred backend; `onProgress` hears the model's download. */
+export async function openModel(url: string, preference: BackendPreference, onProgress?: ProgressListener): Promise<ModelHandle> {
   const target: Backend = preference !== 'wasm' && (await hasWebGpuAdapter()) ? 'webgpu' : 'wasm';
   const key = `${target} ${url}`;
   let entry = entries.get(key);
   if (!entry) {
-    const created: Entry = { refs: 0, ready: createShared(url, target) };
+    const listeners = new Set<ProgressListener>();
+    const created: Entry = { refs: 0, listeners, ready: createShared(url, target, (f) => listeners.forEach((l) => l(f))) };
     created.ready.catch(() => {
       // A failed load is not cached: the next element (or a fixed server) gets a fresh try.
       if (entries.get(key) === created) entries.delete(key);
@@ -64,12 +70,15 @@ export async function openModel(url: string, preference: BackendPreference): Pro
   }
   const held = entry;
   held.refs++;
+  if (onProgress) held.listeners.add(onProgress);
   let shared: SharedSession;
   try {
     shared = await held.ready;
   } catch (error) {
     held.refs--;
     throw error;
+  } finally {
+    if (onProgress) held.listeners.delete(onProgress);
   }
   let released = false;
   return {
@@ -92,8 +101,8 @@ export function openSessionCount(): number {
   return entries.size;
 }
 
-async function createShared(url: string, target: Backend): Promise<SharedSession> {
-  const model = await fetchModel(url);
+async function createShared(url: string, target: Backend, onProgress: ProgressListener): Promise<SharedSession> {
+  const model = await fetchModel(url, onProgress);
   if (target === 'webgpu') {
     try {
       return await createSession(model, 'webgpu', url);
@@ -104,7 +113,7 @@ async function createShared(url: string, target: Backend): Promise<SharedSession
   return createSession(model, 'wasm', url);
 }
 
-async function fetchModel(url: string): Promise<Uint8Array> {
+async function fetchModel(url: string, onProgress: ProgressListener): Promise<Uint8Array> {
   let response: Response;
   try {
     response = await fetch(url);
@@ -114,7 +123,31 @@ async function fetchModel(url: string): Promise<Uint8Array> {
   if (!response.ok) {
     throw new ModelLoadError(`could not fetch the model at ${url} (HTTP ${response.status})`);
   }
-  return new Uint8Array(await response.arrayBuffer());
+  // Progress needs the size up front; without Content-Length the model arrives in one piece.
+  const total = Number(response.headers.get('Content-Length'));
+  if (!total || !response.body) return new Uint8Array(await response.arrayBuffer());
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  const reader = response.body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      received += value.length;
+      // A compressed response decodes to more bytes than Content-Length says.
+      onProgress(Math.min(1, received / total));
+    }
+  } catch (cause) {
+    throw new ModelLoadError(`could not fetch the model at ${url} (${describeError(cause)})`, { cause });
+  }
+  const model = new Uint8Array(received);
+  let offset = 0;
+  for (const chunk of chunks) {
+    model.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return model;
 }
 
 async function createSession(model: Uint8Array, backend: Backend, url: string): Promise<SharedSession> {

@@ -15,11 +15,14 @@ test('custom-elements.json documents the element and package.json points at it',
   assert.ok(element, 'square-inpainter is declared');
   assert.ok(element.summary, '@summary');
   const names = (list: { name: string }[] = []) => list.map((x) => x.name);
-  for (const attribute of ['grid-size', 'pixels', 'mask', 'model-src', 'backend', 'decoding', 'steps', 'seed']) {
+  const attributes = ['grid-size', 'pixels', 'mask', 'model-src', 'backend', 'decoding', 'steps', 'seed'];
+  for (const attribute of [...attributes, 'tool', 'show-confidence', 'name', 'disabled']) {
     assert.ok(names(element.attributes).includes(attribute), `attribute ${attribute}`);
   }
-  assert.deepEqual(names(element.events).sort(), ['error', 'inpaint', 'load']);
+  assert.deepEqual(names(element.events).sort(), ['change', 'error', 'inpaint', 'load', 'progress']);
   for (const event of element.events) assert.ok(event.description, `@fires ${event.name} is described`);
-  assert.ok(names(element.cssParts).includes('cell'));
-  assert.ok(names(element.cssProperties).includes('--square-inpainter-cell-size'));
+  for (const part of ['grid', 'row', 'cell', 'status', 'progress-bar']) assert.ok(names(element.cssParts).includes(part), `@csspart ${part}`);
+  for (const property of ['--square-inpainter-cell-size', '--square-inpainter-accent']) {
+    assert.ok(names(element.cssProperties).includes(property), `@cssprop ${property}`);
+  }
 });
