@@ -6,6 +6,7 @@ import { SquareInpainter } from './square-inpainter.js';
 export { SquareInpainter };
 export type { ChangeDetail, ErrorDetail, ErrorType, InpaintDetail, InpaintResult, LoadDetail, ProgressDetail, SquareInpainterEventMap } from './events.js';
 export type { Decoding } from './decoding.js';
+export type { Tool } from './square-inpainter.js';
 export type { AssetLocations, Backend, BackendPreference } from './runtime/index.js';
 
 if (!customElements.get('square-inpainter')) {

@@ -212,6 +212,14 @@ describe('<square-inpainter> editing, keyboard, forms and loading', function () 
     expect(r, background).to.be.closeTo(shade, 1.5);
     const confidence = Math.round(100 * (detail.pixels[0] === '1' ? p : 1 - p));
     expect(getComputedStyle(cell, '::before').content).to.equal(`"${confidence}%"`);
+    // And on hover.
+    cell.blur();
+    const other = cells(element)[N + 1];
+    expect(getComputedStyle(other, '::before').content).to.equal('none');
+    await sendMouse({ type: 'move', position: centre(element, N + 1) });
+    const q = detail.probabilities[N + 1];
+    expect(getComputedStyle(other, '::before').content).to.equal(`"${Math.round(100 * (detail.pixels[N + 1] === '1' ? q : 1 - q))}%"`);
+    await sendMouse({ type: 'move', position: [0, 0] });
   });
 
   it('is a form field: the completed image under its name, reset to the first pixels and mask, disabled by a fieldset', async () => {
