@@ -12,7 +12,7 @@
 // results there and leaves the README alone.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -248,20 +248,20 @@ async function countBytes(browser, origin, grid, backend) {
   });
 }
 
-async function gzipSizes(modelsDir, grids) {
-  const entry = async (label, file) => {
+async function gzipSizes(distDir, modelsDir, grids) {
+  const entry = async (label, file, shownAs = path.relative(root, file)) => {
     const body = await readFile(file);
-    return { label, path: path.relative(root, file), bytes: body.length, gzipBytes: gzipSync(body).length };
+    return { label, path: shownAs, bytes: body.length, gzipBytes: gzipSync(body).length };
   };
-  const ort = (name) => path.join(root, 'dist/ort', name);
+  const ort = (name) => path.join(distDir, 'ort', name);
   return [
-    await entry('element JS (Lit included, ORT excluded)', path.join(root, 'dist/square-inpainter.js')),
-    await entry('ORT JS, WASM build', ort('ort.wasm.min.mjs')),
-    await entry('ORT JS, WASM build: wasm glue', ort('ort-wasm-simd-threaded.mjs')),
-    await entry('ORT wasm, WASM build', ort('ort-wasm-simd-threaded.wasm')),
-    await entry('ORT JS, WebGPU build', ort('ort.webgpu.min.mjs')),
-    await entry('ORT JS, WebGPU build: wasm glue', ort('ort-wasm-simd-threaded.asyncify.mjs')),
-    await entry('ORT wasm, WebGPU build', ort('ort-wasm-simd-threaded.asyncify.wasm')),
+    await entry('element JS (Lit included, ORT excluded)', path.join(distDir, 'square-inpainter.js'), 'dist/square-inpainter.js'),
+    await entry('ORT JS, WASM build', ort('ort.wasm.min.mjs'), 'dist/ort/ort.wasm.min.mjs'),
+    await entry('ORT JS, WASM build: wasm glue', ort('ort-wasm-simd-threaded.mjs'), 'dist/ort/ort-wasm-simd-threaded.mjs'),
+    await entry('ORT wasm, WASM build', ort('ort-wasm-simd-threaded.wasm'), 'dist/ort/ort-wasm-simd-threaded.wasm'),
+    await entry('ORT JS, WebGPU build', ort('ort.webgpu.min.mjs'), 'dist/ort/ort.webgpu.min.mjs'),
+    await entry('ORT JS, WebGPU build: wasm glue', ort('ort-wasm-simd-threaded.asyncify.mjs'), 'dist/ort/ort-wasm-simd-threaded.asyncify.mjs'),
+    await entry('ORT wasm, WebGPU build', ort('ort-wasm-simd-threaded.asyncify.wasm'), 'dist/ort/ort-wasm-simd-threaded.asyncify.wasm'),
     ...(await Promise.all(grids.map((grid) => entry(`model ${grid}×${grid}`, path.join(modelsDir, `square-inpainter-${grid}.onnx`))))),
   ];
 }
@@ -488,11 +488,16 @@ async function main() {
   }
   if (!existsSync(path.join(root, 'dist/square-inpainter.js'))) throw new Error('bench: dist/ is not built; run npm run build first');
   await mkdir(path.join(benchDir, '.tmp'), { recursive: true });
+  // A copy of dist/ taken now is what every page loads: a rebuild while the bench runs (a shared work tree,
+  // another npm test) must not mix two builds into one table.
+  const distDir = path.join(benchDir, '.tmp/dist');
+  await rm(distDir, { recursive: true, force: true });
+  await cp(path.join(root, 'dist'), distDir, { recursive: true });
 
   const started = Date.now();
   const loadStart = os.loadavg()[0];
   const flops = countFlops(modelsDir, options.grids);
-  const server = await startServer({ root, models: options.models ? modelsDir : undefined });
+  const server = await startServer({ root, models: options.models ? modelsDir : undefined, dist: distDir });
   let browser;
   const stop = async () => {
     await browser?.close().catch(() => undefined);
@@ -552,7 +557,7 @@ async function main() {
       matmul: flops.matmul && { m: flops.matmul.m, k: flops.matmul.k, n: flops.matmul.n, flops: flops.matmul.flops },
       timings,
       bytes,
-      sizes: await gzipSizes(modelsDir, options.grids),
+      sizes: await gzipSizes(distDir, modelsDir, options.grids),
     };
     checkResults(results);
     await mkdir(path.dirname(options.out), { recursive: true });

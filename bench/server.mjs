@@ -18,11 +18,12 @@ const TYPES = {
 
 /**
  * Starts the server on a free port of 127.0.0.1. `models`, when given, is served as /models/ instead of the
- * repository's models/ (to bench other models than the bundled ones).
+ * repository's models/ (to bench other models than the bundled ones), and `dist` as /dist/.
  * @returns {Promise<{origin: string, close: () => Promise<void>}>}
  */
-export async function startServer({ root, models }) {
+export async function startServer({ root, models, dist }) {
   const modelsRoot = models && path.resolve(models);
+  const distRoot = dist && path.resolve(dist);
   // Compressed once per file: gzip of the 27 MB wasm takes a second, and the bench loads it several times.
   const cache = new Map();
   const load = async (file) => {
@@ -48,7 +49,9 @@ export async function startServer({ root, models }) {
     }
     let file = path.join(root, decodeURIComponent(url.pathname));
     if (modelsRoot && url.pathname.startsWith('/models/')) file = path.join(modelsRoot, url.pathname.slice('/models/'.length));
-    if (!file.startsWith(root + path.sep) && !(modelsRoot && file.startsWith(modelsRoot + path.sep))) {
+    if (distRoot && url.pathname.startsWith('/dist/')) file = path.join(distRoot, url.pathname.slice('/dist/'.length));
+    const inside = (folder) => folder && file.startsWith(folder + path.sep);
+    if (!inside(root) && !inside(modelsRoot) && !inside(distRoot)) {
       response.writeHead(403).end('forbidden');
       return;
     }
