@@ -5,8 +5,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
-
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.mjs';
 
 if (!existsSync('dist/square-inpainter.js') || !existsSync('dist/ort/ort-wasm-simd-threaded.wasm')) {
   throw new Error('the browser tests run the built package: run `npm run build` first (npm test does)');
@@ -56,18 +55,9 @@ export default {
   browsers: [
     chromeLauncher({
       launchOptions: {
-        executablePath,
-        headless: false, // the flag below asks for the new headless mode itself
-        args: [
-          '--headless=new',
-          '--no-sandbox',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-          '--disable-quic',
-          '--enable-unsafe-webgpu',
-        ],
+        executablePath: CHROMIUM_PATH,
+        headless: false, // CHROMIUM_ARGS ask for the new headless mode themselves
+        args: CHROMIUM_ARGS,
       },
     }),
   ],

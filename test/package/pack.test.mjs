@@ -17,11 +17,11 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import puppeteer from 'puppeteer-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const fixtures = fileURLToPath(new URL('./consumer/', import.meta.url));
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium';
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 const TYPES = {
@@ -101,16 +101,10 @@ before(async () => {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${server.address().port}`;
   browser = await puppeteer.launch({
-    executablePath,
-    headless: false, // the flag below asks for the new headless mode itself
+    executablePath: CHROMIUM_PATH,
+    headless: false, // CHROMIUM_ARGS ask for the new headless mode themselves
     args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
+      ...CHROMIUM_ARGS,
       // A second guard: any host but the page's own fails to resolve, even if a request slipped past the page.
       '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
     ],
