@@ -5,6 +5,7 @@
 //
 //   node bench/run.mjs [--quick] [--models DIR] [--grids 8,16] [--modes wasm-1t,wasm-2t,webgpu] [--out FILE]
 //   node bench/run.mjs --render      (redraw the tables from bench/results.json)
+//   --parts timings,bytes             (the default: both parts)
 //
 // --quick (or BENCH_QUICK=1): grid 8 only, few repetitions, results to bench/.tmp/results-quick.json and the
 // README left alone; it checks that the bench works, its numbers mean little. --models DIR (or
@@ -58,6 +59,7 @@ function parseArgs(argv) {
     models: value('--models') ?? process.env.SQUARE_INPAINTER_TEST_MODELS,
     grids: list(value('--grids') ?? (quick ? '8' : '8,16')).map(Number),
     modes: list(value('--modes') ?? (quick ? 'wasm-1t' : 'wasm-1t,wasm-2t,webgpu')),
+    parts: list(value('--parts') ?? 'timings,bytes'),
     out: value('--out') ?? path.join(benchDir, quick ? '.tmp/results-quick.json' : 'results.json'),
     // The README's table follows bench/results.json only.
     updateReadme: !quick && value('--out') === undefined,
@@ -211,20 +213,36 @@ async function timeConfiguration(browser, origin, options, grid, modeName, flops
   };
 }
 
-/** Loads bench/first-inpaint.html in a fresh context and counts every byte the network delivers until the first inpaint. */
-async function countBytes(browser, origin, grid, backend) {
+/**
+ * Loads bench/first-inpaint.html in a fresh context and counts the bytes it downloads until the first inpaint: the
+ * response bodies as the server sent them (gzip), with Chromium's own count (CDP, headers included) beside them.
+ * The server's count is the one reported: Chromium sometimes reports a streamed response that the page read to
+ * its end as aborted, without a byte count.
+ */
+async function countBytes(browser, server, grid, backend) {
+  const { origin } = server;
   return withPage(browser, async (page) => {
     const cdp = await page.createCDPSession();
     await cdp.send('Network.enable');
     await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
     const requests = new Map();
-    cdp.on('Network.requestWillBeSent', (event) => requests.set(event.requestId, { url: event.request.url, bytes: 0 }));
+    cdp.on('Network.requestWillBeSent', (event) => requests.set(event.requestId, { url: event.request.url, bytes: 0, done: false }));
     cdp.on('Network.loadingFinished', (event) => {
       const request = requests.get(event.requestId);
-      if (request) request.bytes = event.encodedDataLength;
+      if (request) Object.assign(request, { bytes: event.encodedDataLength, done: true });
     });
+    cdp.on('Network.loadingFailed', (event) => {
+      const request = requests.get(event.requestId);
+      if (request) request.done = true;
+    });
+    server.takeSent();
     await page.goto(`${origin}/bench/first-inpaint.html?backend=${backend}&grid=${grid}`);
     await page.waitForFunction('window.firstInpaint', { timeout: 180_000 });
+    const sent = server.takeSent();
+    // Chromium's events can come a little after the page has used the response.
+    for (let waited = 0; [...requests.values()].some((request) => !request.done) && waited < 5_000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     const result = await page.evaluate(() => ({
       ...window.firstInpaint,
       // PerformanceResourceTiming as a cross-check of the CDP count (it leaves out response headers).
@@ -234,16 +252,20 @@ async function countBytes(browser, origin, grid, backend) {
       ),
     }));
     if (result.error) throw new Error(`first-inpaint page (${backend}): ${result.error}`);
-    const files = [...requests.values()].map(({ url, bytes }) => ({ path: new URL(url).pathname, bytes }));
+    const browserCount = [...requests.values()].map(({ url, bytes }) => ({ path: new URL(url).pathname, bytes }));
     return {
       grid,
       page: backend === 'wasm' ? 'wasm-only' : 'webgpu',
       backend: result.backend,
-      totalBytes: files.reduce((sum, file) => sum + file.bytes, 0),
+      totalBytes: sent.reduce((sum, file) => sum + file.bytes, 0),
+      // Cross-checks: Chromium's count with response headers (0 for a response it reported as aborted), and
+      // PerformanceResourceTiming's transfer sizes.
+      cdpBytes: browserCount.reduce((sum, file) => sum + file.bytes, 0),
       resourceTimingBytes: result.resourceTimingBytes,
-      requests: files.length,
-      fetchedWebGpuWasm: files.some((file) => file.path.endsWith('ort-wasm-simd-threaded.asyncify.wasm')),
-      files,
+      requests: sent.length,
+      fetchedWebGpuWasm: sent.some((file) => file.path.endsWith('ort-wasm-simd-threaded.asyncify.wasm')),
+      files: sent,
+      browserCount,
     };
   });
 }
@@ -455,7 +477,7 @@ async function updateReadme(results, tables) {
     '',
     tables.compute,
     '',
-    '**Bytes to the first inpaint** (gzip, as sent by `bench/server.mjs`, response headers included)',
+    '**Bytes to the first inpaint** (the response bodies `bench/server.mjs` sent, gzip)',
     '',
     tables.bytes,
     '',
@@ -515,7 +537,7 @@ async function main() {
     });
 
     const timings = [];
-    for (const grid of options.grids) {
+    for (const grid of options.parts.includes('timings') ? options.grids : []) {
       for (const mode of options.modes) {
         const at = Date.now();
         const result = await timeConfiguration(browser, server.origin, options, grid, mode, flops.perGrid[grid]?.flops ?? null, flops.matmul);
@@ -526,9 +548,9 @@ async function main() {
       }
     }
     const bytes = [];
-    const byteGrids = options.quick ? options.grids : [16];
+    const byteGrids = !options.parts.includes('bytes') ? [] : options.quick ? options.grids : [16];
     for (const grid of byteGrids) {
-      for (const backend of options.quick ? ['wasm'] : ['wasm', 'auto']) bytes.push(await countBytes(browser, server.origin, grid, backend));
+      for (const backend of options.quick ? ['wasm'] : ['wasm', 'auto']) bytes.push(await countBytes(browser, server, grid, backend));
     }
 
     const results = {

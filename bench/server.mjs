@@ -19,7 +19,7 @@ const TYPES = {
 /**
  * Starts the server on a free port of 127.0.0.1. `models`, when given, is served as /models/ instead of the
  * repository's models/ (to bench other models than the bundled ones), and `dist` as /dist/.
- * @returns {Promise<{origin: string, close: () => Promise<void>}>}
+ * @returns {Promise<{origin: string, takeSent: () => {path: string, bytes: number}[], close: () => Promise<void>}>}
  */
 export async function startServer({ root, models, dist }) {
   const modelsRoot = models && path.resolve(models);
@@ -35,6 +35,9 @@ export async function startServer({ root, models, dist }) {
     }
     return entry;
   };
+
+  // What the server sent, body bytes per request, for the byte counts (bench/run.mjs reads and clears it).
+  let sent = [];
 
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -70,6 +73,7 @@ export async function startServer({ root, models, dist }) {
       ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
       Vary: 'Accept-Encoding',
     });
+    if (request.method !== 'HEAD') sent.push({ path: url.pathname, bytes: body.length });
     response.end(request.method === 'HEAD' ? undefined : body);
   });
 
@@ -77,6 +81,12 @@ export async function startServer({ root, models, dist }) {
   const { port } = server.address();
   return {
     origin: `http://127.0.0.1:${port}`,
+    /** The bodies sent since the last call, as {path, bytes} (bytes as sent: gzip where the client asked). */
+    takeSent: () => {
+      const taken = sent;
+      sent = [];
+      return taken;
+    },
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
