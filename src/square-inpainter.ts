@@ -255,9 +255,10 @@ export class SquareInpainter extends LitElement {
     let label = 'black';
     let p = '';
     let confidence = '';
-    if (this.filled(index)) {
-      const probability = this.result.probabilities[index];
-      const white = this.result.pixels[index] === 1;
+    const result = this.result;
+    if (result && this.filled(index)) {
+      const probability = result.probabilities[index];
+      const white = result.pixels[index] === 1;
       confidence = `${Math.round(100 * (white ? probability : 1 - probability))}%`;
       part = white ? 'cell cell-filled cell-filled-white' : 'cell cell-filled cell-filled-black';
       label = `filled ${white ? 'white' : 'black'}, ${confidence} sure`;
@@ -278,8 +279,8 @@ export class SquareInpainter extends LitElement {
   }
 
   /** Whether a cell shows the model's fill: hidden now and in the request the drawn result answered. */
-  private filled(index: number): boolean | undefined {
-    return this.input!.mask[index] && this.result?.mask[index] === 1;
+  private filled(index: number): boolean {
+    return this.input!.mask[index] === 1 && this.result?.mask[index] === 1;
   }
 
   /** The colour a cell shows: its pixel, or the model's fill. */
