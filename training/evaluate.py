@@ -150,7 +150,10 @@ def table(manifest: dict) -> str:
         t = entry["training"]
         lines.append(f"- {entry['gridSize']}×{entry['gridSize']}: `{entry['file']}`, {entry['bytes'] / 1e6:.2f} MB, "
                      f"{entry['parameters']:,} parameters, {t['steps']} steps in {t['seconds'] / 60:.1f} min on a "
-                     f"{t['machine']} ({t['targets']} targets, seed {t['seed']}).")
+                     f"{t['machine']} ({t['targets']} targets, seed {t['seed']})"
+                     + (f", then a {t['fineTune']['steps']}-step fine-tune on decoding-like masks in "
+                        f"{t['fineTune']['seconds'] / 60:.1f} min ({t['totalSeconds'] / 60:.1f} min in all)."
+                        if t.get("fineTune") else "."))
     lines.extend(decoding_table(manifest))
     return "\n".join(lines)
 

@@ -155,3 +155,17 @@ def mix_noise(mask: torch.Tensor, g: torch.Generator, share: float = 0.3) -> tor
     extra = (torch.rand(b, cells, generator=g) < rate) & chosen
     return torch.maximum(mask, extra.float())
 
+
+
+def decoding_masks(pixels: torch.Tensor, mask: torch.Tensor, posterior: torch.Tensor, g: torch.Generator) -> torch.Tensor:
+    """Masks like those iterative decoding leaves: most cells the posterior is sure of are revealed, the
+    uncertain ones stay hidden, and a random share of those is revealed at its true value (as a decoder's
+    commits would be). The model otherwise rarely sees a hidden region that is exactly the ambiguous band."""
+    b, cells = mask.shape
+    hidden = mask.bool()
+    uncertain = hidden & (posterior > 0) & (posterior < 1)
+    keep_certain = torch.rand(b, 1, generator=g) * 0.5
+    reveal_uncertain = torch.rand(b, 1, generator=g) * 0.7
+    u = torch.rand(b, cells, generator=g)
+    new = (uncertain & (u >= reveal_uncertain)) | (hidden & ~uncertain & (u < keep_certain))
+    return new.float()

@@ -33,7 +33,7 @@ import torch.nn.functional as F  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from export import export_onnx, write_parity_fixture  # noqa: E402
 from model import SquareBert  # noqa: E402
-from prior import MIN_GRID, exact_posterior, images, mix_noise, placements, sample_batch, tokens  # noqa: E402
+from prior import MIN_GRID, decoding_masks, exact_posterior, images, mix_noise, placements, sample_batch, tokens  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "models"
@@ -69,6 +69,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--parity", type=Path, default=None, help="also write a parity fixture (tokens + PyTorch logits)")
     p.add_argument("--checkpoint", type=Path, default=None, help="also save the PyTorch state dict here")
     p.add_argument("--fp32", action="store_true", help="train in fp32 instead of bf16 autocast")
+    p.add_argument("--decoding-share", type=float, default=0.0,
+                   help="share of each batch given decoding-like masks (prior.decoding_masks)")
+    p.add_argument("--init", type=Path, default=None, help="start from this checkpoint (fine-tuning)")
     args = p.parse_args(argv)
     if args.grid < MIN_GRID:
         p.error(f"--grid must be >= {MIN_GRID}, got {args.grid}")
@@ -76,6 +79,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     for key, value in preset.items():
         if getattr(args, key) is None:
             setattr(args, key, value)
+    if not 0 <= args.decoding_share <= 1:
+        p.error(f"--decoding-share must be within 0..1, got {args.decoding_share}")
     if args.width % args.heads:
         p.error(f"--width {args.width} must be a multiple of --heads {args.heads}")
     if args.grid % args.patch:
@@ -129,7 +134,10 @@ def train(args: argparse.Namespace) -> dict:
     torch.manual_seed(args.seed)
     n = args.grid
     prior_images = images(n)
-    model = SquareBert(n, args.width, args.depth, args.heads, args.patch).to(device)
+    model = SquareBert(n, args.width, args.depth, args.heads, args.patch)
+    if args.init:
+        model.load_state_dict(torch.load(args.init)["state"])
+    model = model.to(device)
     net = torch.nn.parallel.DistributedDataParallel(model) if distributed else model
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01, betas=(0.9, 0.98))
     autocast = not args.fp32 and device.type == "cpu"
@@ -151,6 +159,10 @@ def train(args: argparse.Namespace) -> dict:
             group["lr"] = learning_rate(step, args.steps, args.lr)
         pixels, mask, _ = sample_batch(n, per_rank, data, prior_images)
         mask = mix_noise(mask, data)
+        if args.decoding_share:
+            chosen = torch.rand(per_rank, 1, generator=data) < args.decoding_share
+            trajectory = decoding_masks(pixels, mask, exact_posterior(pixels, mask, prior_images), data)
+            mask = torch.where(chosen, trajectory, mask)
         target = exact_posterior(pixels, mask, prior_images) if args.targets == "soft" else pixels
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=autocast):
             logits = net(tokens(pixels, mask).to(device))
@@ -183,7 +195,8 @@ def train(args: argparse.Namespace) -> dict:
                 "schedule": "linear warm-up, cosine decay", "optimizer": "AdamW", "targets":
                 "exact posterior (soft)" if args.targets == "soft" else "true pixels (hard)",
                 "precision": "bf16 autocast" if autocast else "fp32", "seed": args.seed,
-                "seconds": round(seconds), "threads": args.threads,
+                "seconds": round(seconds), "threads": args.threads, "decodingShare": args.decoding_share,
+                "init": str(args.init) if args.init else None,
                 "command": " ".join(["/usr/bin/python3", "training/train.py", *sys.argv[1:]]),
                 "machine": f"{os.cpu_count()}-core CPU" if device.type == "cpu" else torch.cuda.get_device_name(),
                 "curve": curve,

@@ -61,6 +61,16 @@ class PipelineTest(unittest.TestCase):
         constant_error = (constant - posterior).abs()[hidden].mean().item()
         self.assertLess(model_error, 0.75 * constant_error)
 
+    def test_fine_tuning_from_a_checkpoint_on_decoding_masks(self):
+        checkpoint = self.dir / "base.pt"
+        base = run(sys.executable, "training/train.py", *TINY[:3], "30", *TINY[4:], "--out",
+                   str(self.dir / "base.onnx"), "--checkpoint", str(checkpoint))
+        self.assertEqual(base.returncode, 0, base.stderr)
+        tuned = run(sys.executable, "training/train.py", *TINY[:3], "30", *TINY[4:], "--init", str(checkpoint),
+                    "--decoding-share", "0.5", "--out", str(self.dir / "tuned.onnx"))
+        self.assertEqual(tuned.returncode, 0, tuned.stderr)
+        self.assertNotEqual((self.dir / "base.onnx").read_bytes(), (self.dir / "tuned.onnx").read_bytes())
+
     def test_retraining_with_the_same_seed_gives_the_same_model(self):
         again = self.dir / "again.onnx"
         result = run(sys.executable, "training/train.py", *TINY[:3], "60", *TINY[4:], "--out", str(again))
@@ -85,7 +95,8 @@ class CommandLineTest(unittest.TestCase):
     def test_bad_input_gives_one_line_naming_it_and_exit_code_2(self):
         for args, name in ((["--grid", "4"], "--grid"), (["--grid", "16", "--steps", "0"], "--steps"),
                            (["--grid", "8", "--bogus"], "--bogus"), (["--grid", "x"], "--grid"),
-                           (["--grid", "9", "--patch", "2"], "--patch")):
+                           (["--grid", "9", "--patch", "2"], "--patch"),
+                           (["--grid", "8", "--decoding-share", "1.5"], "--decoding-share")):
             result = run(sys.executable, "training/train.py", *args)
             self.assertEqual(result.returncode, 2, args)
             lines = result.stderr.strip().splitlines()

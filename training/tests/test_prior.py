@@ -5,7 +5,7 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from prior import MASK_FAMILIES, exact_posterior, images, placements, sample_batch  # noqa: E402
+from prior import MASK_FAMILIES, decoding_masks, exact_posterior, images, placements, sample_batch  # noqa: E402
 
 
 def brute_force_posterior(n, pixels, mask):
@@ -72,6 +72,20 @@ class PriorTest(unittest.TestCase):
                 self.assertTrue(((mask * pixels).sum(1) > 0).all())
             if family == "dense95":
                 self.assertAlmostEqual(mask.mean().item(), 0.95, delta=0.01)
+
+    def test_decoding_masks_reveal_only_hidden_cells_and_mostly_the_certain_ones(self):
+        n = 16
+        prior_images = images(n)
+        g = torch.Generator().manual_seed(6)
+        pixels, mask, _ = sample_batch(n, 400, g, prior_images)
+        post = exact_posterior(pixels, mask, prior_images)
+        new = decoding_masks(pixels, mask, post, g)
+        self.assertTrue((new <= mask).all())
+        uncertain = (mask == 1) & (post > 0) & (post < 1)
+        certain = (mask == 1) & ~uncertain
+        # Uncertain cells stay hidden 65% of the time on average (0..70% revealed), certain ones 25% (0..50% kept).
+        self.assertGreater(new[uncertain].mean().item(), 0.55)
+        self.assertLess(new[certain].mean().item(), 0.35)
 
 
 if __name__ == "__main__":
