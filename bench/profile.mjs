@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
 import { startServer } from './server.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -20,9 +21,9 @@ const models = value('--models', process.env.SQUARE_INPAINTER_TEST_MODELS);
 
 const server = await startServer({ root, models: models && path.resolve(models) });
 const browser = await puppeteer.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium',
+  executablePath: CHROMIUM_PATH,
   headless: false,
-  args: ['--headless=new', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  args: CHROMIUM_ARGS.filter((arg) => arg !== '--enable-unsafe-webgpu'),
 });
 try {
   const page = await browser.newPage();

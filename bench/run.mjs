@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import puppeteer from 'puppeteer-core';
 import { startServer } from './server.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const benchDir = path.join(root, 'bench');
@@ -34,18 +35,6 @@ const MODES = {
   'wasm-2t': { backend: 'wasm', threads: 2, isolated: true },
   webgpu: { backend: 'webgpu', threads: undefined, isolated: true },
 };
-
-/** The browser tests' flags (web-test-runner.config.mjs): new headless, WebGPU on SwiftShader. */
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--enable-unsafe-webgpu',
-];
 
 function parseArgs(argv) {
   const value = (flag) => {
@@ -69,7 +58,7 @@ function parseArgs(argv) {
     webgpuReps: quick ? 3 : 15,
     rawReps: quick ? 4 : 20,
     matmulReps: quick ? 1 : 8,
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium',
+    executablePath: CHROMIUM_PATH,
   };
   for (const mode of options.modes) if (!MODES[mode]) throw new Error(`--modes: unknown mode ${mode}; use ${Object.keys(MODES).join(', ')}`);
   for (const grid of options.grids) if (![8, 16].includes(grid)) throw new Error(`--grids: no bundled model for ${grid}`);

@@ -6,15 +6,8 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { CONTENT_TYPES } from '../scripts/content-types.mjs';
 
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.onnx': 'application/octet-stream',
-};
 
 /**
  * Starts the server on a free port of 127.0.0.1. `models`, when given, is served as /models/ instead of the
@@ -41,7 +34,7 @@ export async function startServer({ root, models, dist }) {
 
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
-    const type = TYPES[path.extname(url.pathname)] ?? 'application/octet-stream';
+    const type = CONTENT_TYPES[path.extname(url.pathname)] ?? 'application/octet-stream';
     // Subresources and workers carry COEP and CORP always: harmless on a plain page, required under isolation.
     response.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
     response.setHeader('Cross-Origin-Resource-Policy', 'same-origin');

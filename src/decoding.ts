@@ -274,7 +274,7 @@ function throwIfAborted(signal: AbortSignal | undefined) {
 }
 
 /** mulberry32: small, fast, seeded; uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

@@ -1,11 +1,2 @@
-/** mulberry32: a small seeded PRNG, uniform in [0, 1), for reproducible test cases. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The test cases' seeded PRNG is the decoder's own (mulberry32, uniform in [0, 1)).
+export { mulberry32 as random } from '../../src/decoding.js';
