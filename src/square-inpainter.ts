@@ -178,6 +178,8 @@ export class SquareInpainter extends LitElement {
   private defaults?: [string, string];
   /** The pointer stroke in progress: the value it paints and the grid's geometry, read once per stroke. */
   private stroke?: { value: number; left: number; top: number; pitch: number; gap: number };
+  /** What `drawCells()` last wrote on each cell (its label and shade), to write only the cells that changed. */
+  private drawn: string[] = [];
   private model?: ModelSlot;
   private controller?: AbortController;
   private latest?: Promise<InpaintResult>;
@@ -233,7 +235,8 @@ export class SquareInpainter extends LitElement {
     }
   }
 
-  protected override updated(changed: PropertyValues<this>): void {
+  protected override updated(changed: PropertyValues): void {
+    if (changed.has('input') || changed.has('result')) this.drawCells();
     if (INPUTS.some((name) => changed.has(name))) this.autoInpaint();
   }
 
@@ -258,7 +261,7 @@ export class SquareInpainter extends LitElement {
         @pointerup=${this.handlePointerup}
         @pointercancel=${this.handlePointerup}
       >
-        ${guard([input, this.result, focus], () => this.renderRows(input!, size, focus))}
+        ${guard([size, focus], () => this.renderRows(size, focus))}
       </div>
       ${loading
         ? html`<div part="progress-bar" role="progressbar" aria-label="Loading model" aria-valuenow=${Math.round(this.loaded * 100)}
@@ -269,20 +272,39 @@ export class SquareInpainter extends LitElement {
   }
 
   /**
-   * The cells, re-rendered only when the input, the result or the tab stop changes: a status or progress
-   * update alone would otherwise re-evaluate all N*N cell templates (twice per inpaint).
+   * The cells and their tab stop, re-rendered only when the size or the tab stop changes: what each cell shows
+   * is written by `drawCells()`, so a status, progress or result update does not re-evaluate N*N templates.
    */
-  private renderRows(input: Input, size: number, focus: number) {
+  private renderRows(size: number, focus: number) {
+    // Some cells may be new (the size changed): draw every one again.
+    this.drawn = [];
     const rows = [];
     for (let row = 0; row < size; row++) {
       const cells = [];
-      for (let col = 0; col < size; col++) cells.push(this.renderCell(input, row * size + col, focus));
+      for (let col = 0; col < size; col++) {
+        cells.push(html`<div role="gridcell" tabindex=${row * size + col === focus ? 0 : -1}></div>`);
+      }
       rows.push(html`<div part="row" role="row">${cells}</div>`);
     }
     return rows;
   }
 
-  private renderCell(input: Input, index: number, focus: number) {
+  /** Writes each cell's part, label, confidence and shade from the input and the result, where they changed. */
+  private drawCells(): void {
+    const input = this.input;
+    if (!input) return;
+    this.cells().forEach((cell, index) => {
+      const [part, label, confidence, p] = this.describeCell(input, index);
+      if (this.drawn[index] === label + p) return;
+      this.drawn[index] = label + p;
+      cell.setAttribute('part', part);
+      cell.setAttribute('aria-label', label);
+      cell.setAttribute('data-confidence', confidence);
+      cell.setAttribute('style', p);
+    });
+  }
+
+  private describeCell(input: Input, index: number): [string, string, string, string] {
     let part = 'cell cell-black';
     let label = 'black';
     let p = '';
@@ -302,8 +324,7 @@ export class SquareInpainter extends LitElement {
       part = 'cell cell-white';
       label = 'white';
     }
-    return html`<div part=${part} role="gridcell" tabindex=${index === focus ? 0 : -1} aria-label=${label}
-      data-confidence=${confidence} style=${p}></div>`;
+    return [part, label, confidence, p];
   }
 
   private get editable(): boolean {

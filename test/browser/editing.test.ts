@@ -1,4 +1,4 @@
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect, fixture, fixtureSync, html } from '@open-wc/testing';
 import { sendKeys, sendMouse } from '@web/test-runner-commands';
 import '../../dist/square-inpainter.js';
 import type { InpaintDetail, SquareInpainter } from '../../src/index.js';
@@ -225,10 +225,12 @@ describe('<square-inpainter> editing, keyboard, forms and loading', function () 
   it('is a form field: the completed image under its name, reset to the first pixels and mask, disabled by a fieldset', async () => {
     const pixels = '1'.padEnd(N * N, '0');
     const mask = '0'.repeat(N * N - 4) + '1111';
-    const form = await fixture<HTMLFormElement>(html`<form><fieldset>
+    // fixtureSync: `fixture` waits a frame, long enough for a cached model to fill the 4 cells already.
+    const form = fixtureSync<HTMLFormElement>(html`<form><fieldset>
       <square-inpainter name="image" grid-size="8" backend="wasm" tool="draw" pixels=${pixels} mask=${mask}></square-inpainter>
     </fieldset></form>`);
     const element = form.querySelector('square-inpainter')!;
+    await element.updateComplete;
     expect(new FormData(form).get('image'), 'no value while cells are hidden and unfilled').to.equal(null);
     const { detail } = await nextEvent(element, 'inpaint');
     expect(new FormData(form).get('image')).to.equal(detail.pixels);
