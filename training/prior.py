@@ -11,6 +11,8 @@ every visible cell. It is the yardstick for every quality figure, and the soft t
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import torch
 
 MIN_GRID = 6
@@ -24,8 +26,9 @@ def check_grid(n: int) -> None:
         raise ValueError(f"grid size must be an integer >= {MIN_GRID}, got {n!r}")
 
 
+@lru_cache(maxsize=None)
 def placements(n: int) -> torch.Tensor:
-    """All (side, row, col) of the prior, int64 [S, 3]."""
+    """All (side, row, col) of the prior, int64 [S, 3]. Cached: every training batch draws from it; read only."""
     check_grid(n)
     rows = [(s, r, c) for s in range(2, n - 1) for r in range(n - s + 1) for c in range(n - s + 1)]
     return torch.tensor(rows, dtype=torch.int64)
