@@ -94,5 +94,75 @@ class SquareBert(nn.Module):
         logits = self.head(self.norm(x))
         return self.from_patches(logits.reshape(logits.shape[0], logits.shape[1], self.patch ** 2, 2))
 
+    def attention_maps(self, tokens: torch.Tensor) -> list:
+        """Each block's attention weights [B, heads, patches, patches] (query, key), for the report."""
+        x = self.embed(tokens)
+        maps = []
+        for block in self.blocks:
+            out, weights = block.attention(block.norm1(x), return_weights=True)
+            x = x + out
+            x = x + block.mlp(block.norm2(x))
+            maps.append(weights)
+        return maps
+
     def parameter_count(self) -> int:
         return sum(p.numel() for p in self.parameters())
+
+
+class ConvBlock(nn.Module):
+    """Pre-norm residual block: LayerNorm over channels (per cell, so no global statistics leak in), a k×k
+    convolution (dilated), GELU, and a 1×1 convolution."""
+
+    def __init__(self, width: int, kernel: int, dilation: int):
+        super().__init__()
+        self.norm = nn.LayerNorm(width)
+        self.conv = nn.Conv2d(width, width, kernel, padding=dilation * (kernel // 2), dilation=dilation)
+        self.mix = nn.Conv2d(width, width, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:  # [B, C, H, W]
+        h = self.norm(x.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)
+        return x + self.mix(nn.functional.gelu(self.conv(h)))
+
+
+class SquareCnn(nn.Module):
+    """The baseline: the same tokens, patches and head as SquareBert, with convolutions in place of attention.
+
+    No position embedding: convolutions are translation-equivariant, and zero padding marks the border.
+    `layers` is one (kernel, dilation) per block; the receptive field follows from it.
+    """
+
+    def __init__(self, grid_size: int, width: int, layers: list, patch: int = 1):
+        super().__init__()
+        if grid_size % patch:
+            raise ValueError(f"patch {patch} does not divide grid size {grid_size}")
+        self.grid_size = grid_size
+        self.patch = patch
+        layers = [tuple(layer) for layer in layers]
+        self.config = {"gridSize": grid_size, "width": width, "layers": [list(layer) for layer in layers],
+                       "patch": patch, "receptiveField": receptive_field(layers, patch)}
+        per_patch = patch * patch
+        self.token_embedding = nn.Embedding(3 * per_patch, width)
+        self.register_buffer("token_offset", 3 * torch.arange(per_patch), persistent=False)
+        self.blocks = nn.ModuleList(ConvBlock(width, kernel, dilation) for kernel, dilation in layers)
+        self.norm = nn.LayerNorm(width)
+        self.head = nn.Linear(width, 2 * per_patch)
+        nn.init.normal_(self.token_embedding.weight, std=0.02)
+
+    to_patches = SquareBert.to_patches
+    from_patches = SquareBert.from_patches
+    parameter_count = SquareBert.parameter_count
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        side = self.grid_size // self.patch
+        x = self.token_embedding(self.to_patches(tokens) + self.token_offset).sum(2)  # [B, patches, C]
+        x = x.transpose(1, 2).reshape(x.shape[0], -1, side, side)
+        for block in self.blocks:
+            x = block(x)
+        x = x.flatten(2).transpose(1, 2)
+        logits = self.head(self.norm(x))
+        return self.from_patches(logits.reshape(logits.shape[0], logits.shape[1], self.patch ** 2, 2))
+
+
+def receptive_field(layers: list, patch: int = 1) -> int:
+    """Width in cells of the square of input cells that one output patch can see."""
+    return patch * (1 + sum((kernel - 1) * dilation for kernel, dilation in layers))

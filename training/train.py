@@ -32,7 +32,7 @@ import torch.nn.functional as F  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from export import export_onnx, write_parity_fixture  # noqa: E402
-from model import SquareBert  # noqa: E402
+from model import SquareBert, SquareCnn  # noqa: E402
 from prior import MIN_GRID, decoding_masks, exact_posterior, images, mix_noise, placements, sample_batch, tokens  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +45,37 @@ PRESETS = {
 }
 SMALL = dict(width=32, depth=2, heads=2, patch=1, steps=300, batch=128, lr=3e-3)
 
+# The baselines of docs/evaluation.md: the BERT's tokens, patches, head and schedule, convolutions instead of
+# attention, widths chosen for about the BERT's 200k parameters. `local` sees 6-7 cells across, `global` the
+# whole grid from any cell. Other sizes use the first row's shape. Widths are multiples of 16: with widths
+# 70 and 72, torch 1.13's bf16 dilated convolution on CPU returned NaN gradients.
+CNN_LAYERS = {
+    ("cnn-local", 8): dict(width=80, layers=[(3, 1)] * 3, patch=1),
+    ("cnn-global", 8): dict(width=64, layers=[(3, 1), (3, 2), (3, 4), (3, 2), (3, 1)], patch=1),
+    ("cnn-local", 16): dict(width=112, layers=[(3, 1), (1, 1), (1, 1), (1, 1)], patch=2),
+    ("cnn-global", 16): dict(width=64, layers=[(3, 1), (3, 2), (3, 4), (3, 2), (3, 1)], patch=2),
+}
+ARCHS = ("bert", "cnn-local", "cnn-global")
+ARCH_KINDS = {
+    "bert": "pre-LayerNorm bidirectional transformer encoder",
+    "cnn-local": "residual CNN, small receptive field",
+    "cnn-global": "residual dilated CNN, receptive field covering the grid",
+}
+
+
+def build_model(arch: str, config: dict) -> torch.nn.Module:
+    """A model from its `config` (as SquareBert/SquareCnn.config reports it); the inverse of `model.config`."""
+    n = config["gridSize"]
+    if arch == "bert":
+        return SquareBert(n, config["width"], config["depth"], config["heads"], config["patch"])
+    return SquareCnn(n, config["width"], config["layers"], config["patch"])
+
+
+def cnn_config(arch: str, n: int, width: int | None, patch: int | None) -> dict:
+    shape = CNN_LAYERS.get((arch, n)) or CNN_LAYERS[(arch, 8)]
+    return {"gridSize": n, "width": width or shape["width"], "layers": shape["layers"],
+            "patch": patch or shape["patch"]}
+
 
 class Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one line and exit code 2, for any bad flag
@@ -55,6 +86,8 @@ class Parser(argparse.ArgumentParser):
 def parse_args(argv=None) -> argparse.Namespace:
     p = Parser(description="Train and export a square-inpainter model.")
     p.add_argument("--grid", type=int, required=True, help="grid size N (>= 6)")
+    p.add_argument("--arch", choices=ARCHS, default="bert",
+                   help="bert (the shipped model) or a CNN baseline (needs --checkpoint; no ONNX unless --out)")
     for name, kind in (("width", int), ("depth", int), ("heads", int), ("patch", int), ("steps", int),
                        ("batch", int), ("lr", float)):
         p.add_argument(f"--{name}", type=kind, default=None, help="defaults to the grid's preset")
@@ -75,20 +108,26 @@ def parse_args(argv=None) -> argparse.Namespace:
     args = p.parse_args(argv)
     if args.grid < MIN_GRID:
         p.error(f"--grid must be >= {MIN_GRID}, got {args.grid}")
-    preset = PRESETS.get(args.grid, SMALL)
+    preset = dict(PRESETS.get(args.grid, SMALL))
+    if args.arch != "bert":
+        # The CNN's own width and patch; the BERT's schedule. Explicit flags still win.
+        shape = cnn_config(args.arch, args.grid, args.width, args.patch)
+        preset.update(width=shape["width"], patch=shape["patch"])
     for key, value in preset.items():
         if getattr(args, key) is None:
             setattr(args, key, value)
     if not 0 <= args.decoding_share <= 1:
         p.error(f"--decoding-share must be within 0..1, got {args.decoding_share}")
-    if args.width % args.heads:
+    if args.arch != "bert" and args.checkpoint is None:
+        p.error(f"--arch {args.arch} needs --checkpoint (the baselines are kept as PyTorch checkpoints)")
+    if args.arch == "bert" and args.width % args.heads:
         p.error(f"--width {args.width} must be a multiple of --heads {args.heads}")
     if args.grid % args.patch:
         p.error(f"--patch {args.patch} must divide --grid {args.grid}")
     for key in ("width", "depth", "heads", "patch", "steps", "batch", "threads", "processes", "probe_every"):
         if getattr(args, key) < 1:
             p.error(f"--{key.replace('_', '-')} must be >= 1, got {getattr(args, key)}")
-    if args.out is None:
+    if args.out is None and args.arch == "bert":
         args.out = MODELS / f"square-inpainter-{args.grid}.onnx"
         if args.manifest is None:
             args.manifest = MODELS / "manifest.json"
@@ -134,7 +173,10 @@ def train(args: argparse.Namespace) -> dict:
     torch.manual_seed(args.seed)
     n = args.grid
     prior_images = images(n)
-    model = SquareBert(n, args.width, args.depth, args.heads, args.patch)
+    if args.arch == "bert":
+        model = SquareBert(n, args.width, args.depth, args.heads, args.patch)
+    else:
+        model = build_model(args.arch, cnn_config(args.arch, n, args.width, args.patch))
     if args.init:
         model.load_state_dict(torch.load(args.init)["state"])
     model = model.to(device)
@@ -149,7 +191,7 @@ def train(args: argparse.Namespace) -> dict:
     per_rank = max(1, args.batch // world)
     log = rank == 0
     if log:
-        print(f"grid {n}: {model.parameter_count()} parameters, {args.steps} steps of {per_rank}×{world}, "
+        print(f"grid {n} {args.arch}: {model.parameter_count()} parameters, {args.steps} steps of {per_rank}×{world}, "
               f"{args.targets} targets, seed {args.seed}", flush=True)
     start = time.time()
     curve = []
@@ -167,6 +209,10 @@ def train(args: argparse.Namespace) -> dict:
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=autocast):
             logits = net(tokens(pixels, mask).to(device))
         loss = masked_loss(logits, target.to(device), mask.to(device))
+        if not math.isfinite(loss.item()):
+            print(f"train.py: the loss is {loss.item()} at step {step + 1}; try --fp32 or another --width",
+                  file=sys.stderr)
+            sys.exit(2)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -187,8 +233,8 @@ def train(args: argparse.Namespace) -> dict:
         model = model.cpu().float().eval()
         record = {
             "gridSize": n,
-            "file": args.out.name,
-            "architecture": {"kind": "pre-LayerNorm bidirectional transformer encoder", **model.config},
+            "file": args.out.name if args.out else None,
+            "architecture": {"kind": ARCH_KINDS[args.arch], **model.config},
             "parameters": model.parameter_count(),
             "training": {
                 "steps": args.steps, "batch": per_rank * world, "processes": world, "learningRate": args.lr,
@@ -203,14 +249,18 @@ def train(args: argparse.Namespace) -> dict:
             },
         }
         if args.checkpoint:
-            torch.save({"config": model.config, "state": model.state_dict()}, args.checkpoint)
-        export_onnx(model, args.out)
-        record["bytes"] = args.out.stat().st_size
-        if args.parity:
-            write_parity_fixture(model, args.parity, prior_images)
-        if args.manifest:
-            update_manifest(args.manifest, record)
-        print(f"exported {args.out} ({record['bytes']} bytes) after {seconds / 60:.1f} min", flush=True)
+            torch.save({"arch": args.arch, "config": model.config, "state": model.state_dict(), "record": record},
+                       args.checkpoint)
+        if args.out:
+            export_onnx(model, args.out)
+            record["bytes"] = args.out.stat().st_size
+            if args.parity:
+                write_parity_fixture(model, args.parity, prior_images)
+            if args.manifest:
+                update_manifest(args.manifest, record)
+            print(f"exported {args.out} ({record['bytes']} bytes) after {seconds / 60:.1f} min", flush=True)
+        else:
+            print(f"saved {args.checkpoint} after {seconds / 60:.1f} min", flush=True)
     if distributed:
         dist.destroy_process_group()
     return record
