@@ -12,6 +12,7 @@ Every number on the page is printed here as well.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -291,14 +292,30 @@ def markdown(report: dict) -> str:
     return "\n".join(lines)
 
 
+def bundled_record(n: int) -> dict | None:
+    """The bundled BERT's training record from models/manifest.json, a fine-tune chained to its base run."""
+    manifest = json.loads((ROOT / "models" / "manifest.json").read_text())
+    entry = next((e for e in manifest["models"] if e["gridSize"] == n), None)
+    if not entry:
+        return None
+    base = {k: v for k, v in entry["training"].items() if k != "fineTune"}
+    fine = entry["training"].get("fineTune")
+    return {"training": {"batch": base["batch"], **fine, "before": base} if fine else base}
+
+
 def describe(record: dict | None) -> dict:
     if not record:
         return {"training": "—", "time": "—", "command": "—"}
+    runs = []
     t = record["training"]
-    steps = f"{t['steps']} steps × {t['batch']}"
-    if t.get("decodingShare"):
-        steps += f", decoding share {t['decodingShare']}"
-    return {"training": steps, "time": f"{t['seconds'] / 60:.1f} min", "command": f"`{t['command']}`"}
+    while t:  # a fine-tune records the run it started from under "before"
+        runs.insert(0, t)
+        t = t.get("before")
+    steps = " + ".join(f"{t['steps']} steps" + (f" (decoding share {t['decodingShare']}, lr {t['learningRate']})"
+                                                 if t.get("decodingShare") else "") for t in runs)
+    return {"training": f"{steps}, batch {runs[0]['batch']}",
+            "time": f"{sum(t['seconds'] for t in runs) / 60:.1f} min",
+            "command": "<br>".join(f"`{t['command']}`" for t in runs)}
 
 
 def run(per_family_limit: int | None = None) -> dict:
@@ -316,6 +333,7 @@ def run(per_family_limit: int | None = None) -> dict:
         models, records = {}, {}
         for arch in ARCHS:
             models[arch], records[arch] = load(arch, n)
+        records["bert"] = bundled_record(n)
         if n == 8:
             models_8 = models
         p = {arch: probabilities(models[arch], x) for arch in ARCHS}

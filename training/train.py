@@ -177,8 +177,11 @@ def train(args: argparse.Namespace) -> dict:
         model = SquareBert(n, args.width, args.depth, args.heads, args.patch)
     else:
         model = build_model(args.arch, cnn_config(args.arch, n, args.width, args.patch))
+    before = None
     if args.init:
-        model.load_state_dict(torch.load(args.init)["state"])
+        start_from = torch.load(args.init)
+        model.load_state_dict(start_from["state"])
+        before = (start_from.get("record") or {}).get("training")
     model = model.to(device)
     net = torch.nn.parallel.DistributedDataParallel(model) if distributed else model
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01, betas=(0.9, 0.98))
@@ -243,6 +246,8 @@ def train(args: argparse.Namespace) -> dict:
                 "precision": "bf16 autocast" if autocast else "fp32", "seed": args.seed,
                 "seconds": round(seconds), "threads": args.threads, "decodingShare": args.decoding_share,
                 "init": str(args.init) if args.init else None,
+                # The run the --init checkpoint came from, where it recorded itself (checkpoints from --checkpoint).
+                "before": before,
                 "command": " ".join(["/usr/bin/python3", "training/train.py", *sys.argv[1:]]),
                 "machine": f"{os.cpu_count()}-core CPU" if device.type == "cpu" else torch.cuda.get_device_name(),
                 "curve": curve,
