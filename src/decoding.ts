@@ -2,7 +2,7 @@
  * Completes hidden cells from a `predict()` function: one-shot, iterative or
  * sampled decoding. Pure: no DOM, no onnxruntime; any predictor will do.
  */
-import { toTokens } from './grid.js';
+import { MASKED, describe, toTokens, validateInteger } from './grid.js';
 
 /** How hidden cells are filled; see {@link decode}. */
 export type Decoding = 'iterative' | 'one-shot' | 'sample';
@@ -151,26 +151,24 @@ export async function decode(
   if (!DECODINGS.includes(decoding)) {
     throw new RangeError(`decoding must be one of ${DECODINGS.join(', ')}; got ${describe(decoding)}`);
   }
-  let steps = checkInteger(options.steps ?? (decoding === 'sample' ? DEFAULT_SAMPLE_STEPS : DEFAULT_STEPS), 'steps', 1, MAX_STEPS);
+  let steps = validateInteger(options.steps ?? (decoding === 'sample' ? DEFAULT_SAMPLE_STEPS : DEFAULT_STEPS), 'steps', 1, MAX_STEPS);
   if (decoding === 'one-shot') steps = 1;
-  let seed = options.seed == null ? undefined : checkInteger(options.seed, 'seed', 0, MAX_SEED);
+  let seed = options.seed == null ? undefined : validateInteger(options.seed, 'seed', 0, MAX_SEED);
   if (decoding !== 'sample') seed = undefined;
   else seed ??= Math.floor(Math.random() * (MAX_SEED + 1));
   const { signal } = options;
-  if (mask.length !== pixels.length) {
-    throw new RangeError(`mask must have ${pixels.length} cells like pixels; got ${mask.length}`);
-  }
 
   const cells = pixels.length;
   const filled = new Uint8Array(cells);
   const probabilities = new Float32Array(cells);
+  // toTokens also rejects a mask of another length than pixels.
   const tokens = toTokens(pixels, mask);
   // Hidden cells, compacted as they are committed.
   const hidden = new Int32Array(cells);
   let hiddenCount = 0;
   for (let i = 0; i < cells; i++) {
-    if (mask[i]) hidden[hiddenCount++] = i;
-    else probabilities[i] = filled[i] = pixels[i] ? 1 : 0;
+    if (tokens[i] === MASKED) hidden[hiddenCount++] = i;
+    else probabilities[i] = filled[i] = tokens[i];
   }
 
   const draw = seed === undefined ? undefined : mulberry32(seed);
@@ -262,13 +260,6 @@ export async function decode(
   return result;
 }
 
-function checkInteger(value: unknown, option: string, min: number, max: number): number {
-  const form = `${option} must be an integer from ${min} to ${max}`;
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw new TypeError(`${form}; got ${describe(value)}`);
-  if (value < min || value > max) throw new RangeError(`${form}; got ${value}`);
-  return value;
-}
-
 function throwIfAborted(signal: AbortSignal | undefined) {
   if (signal?.aborted) throw signal.reason ?? new DOMException('decoding was aborted', 'AbortError');
 }
@@ -283,8 +274,4 @@ export function mulberry32(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-function describe(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
 }

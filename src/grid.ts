@@ -27,14 +27,15 @@ export interface Square {
  * Throws TypeError (not an integer) or RangeError (out of range) naming `attribute`.
  */
 export function validateGridSize(gridSize: unknown, attribute = 'grid-size'): number {
-  const form = `an integer from ${MIN_GRID_SIZE} to ${MAX_GRID_SIZE}`;
-  if (typeof gridSize !== 'number' || !Number.isInteger(gridSize)) {
-    throw new TypeError(`${attribute} must be ${form}; got ${describe(gridSize)}`);
-  }
-  if (gridSize < MIN_GRID_SIZE || gridSize > MAX_GRID_SIZE) {
-    throw new RangeError(`${attribute} must be ${form}; got ${gridSize}`);
-  }
-  return gridSize;
+  return validateInteger(gridSize, attribute, MIN_GRID_SIZE, MAX_GRID_SIZE);
+}
+
+/** Checks an integer from `min` to `max`; throws TypeError (not an integer) or RangeError (out of range) naming `name`. */
+export function validateInteger(value: unknown, name: string, min: number, max: number): number {
+  const form = `${name} must be an integer from ${min} to ${max}`;
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw new TypeError(`${form}; got ${describe(value)}`);
+  if (value < min || value > max) throw new RangeError(`${form}; got ${value}`);
+  return value;
 }
 
 /**
@@ -48,22 +49,16 @@ export function parseCells(value: string, gridSize: number, attribute: string): 
   if (typeof value !== 'string') {
     throw new TypeError(`${form}; got ${describe(value)}`);
   }
-  const cells = new Uint8Array(count);
-  let n = 0;
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    if (code === 48 /* 0 */ || code === 49 /* 1 */) {
-      if (n < count) cells[n] = code - 48;
-      n++;
-    } else if (!isWhitespace(code)) {
-      const char = String.fromCodePoint(value.codePointAt(i)!);
-      throw new TypeError(`${form}; got ${JSON.stringify(char)} at cell ${n}`);
-    }
+  // \s is the whitespace String.prototype.trim removes; without it, a character's index is its cell.
+  const digits = value.replace(/\s/g, '');
+  const other = /[^01]/u.exec(digits);
+  if (other) {
+    throw new TypeError(`${form}; got ${JSON.stringify(other[0])} at cell ${other.index}`);
   }
-  if (n !== count) {
-    throw new RangeError(`${form}; got ${n}`);
+  if (digits.length !== count) {
+    throw new RangeError(`${form}; got ${digits.length}`);
   }
-  return cells;
+  return Uint8Array.from(digits, Number);
 }
 
 /** Cells as `0`/`1` characters, row-major, no whitespace: the inverse of {@link parseCells}. */
@@ -77,18 +72,16 @@ export function serializeCells(cells: ArrayLike<number>): string {
  * The model's input: each cell's pixel (BLACK/WHITE), or MASKED where `mask` is 1.
  * Writes into `out` when given (it must have the same length) and returns it.
  */
-export function toTokens(pixels: Uint8Array, mask: Uint8Array, out?: Uint8Array): Uint8Array {
-  if (mask.length !== pixels.length) {
-    throw new RangeError(`mask must have ${pixels.length} cells like pixels; got ${mask.length}`);
-  }
-  const tokens = out ?? new Uint8Array(pixels.length);
-  if (tokens.length !== pixels.length) {
-    throw new RangeError(`tokens must have ${pixels.length} cells like pixels; got ${tokens.length}`);
+export function toTokens(pixels: Uint8Array, mask: Uint8Array, out = new Uint8Array(pixels.length)): Uint8Array {
+  for (const [name, cells] of [['mask', mask], ['tokens', out]] as const) {
+    if (cells.length !== pixels.length) {
+      throw new RangeError(`${name} must have ${pixels.length} cells like pixels; got ${cells.length}`);
+    }
   }
   for (let i = 0; i < pixels.length; i++) {
-    tokens[i] = mask[i] ? MASKED : pixels[i] ? WHITE : BLACK;
+    out[i] = mask[i] ? MASKED : pixels[i] ? WHITE : BLACK;
   }
-  return tokens;
+  return out;
 }
 
 /**
@@ -121,14 +114,8 @@ export function isSquare(pixels: ArrayLike<number>, gridSize: number): boolean {
   return findSquare(pixels, gridSize) !== null;
 }
 
-function isWhitespace(code: number): boolean {
-  // The characters String.prototype.trim removes that can appear in attribute text.
-  return code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0xfeff ||
-    code === 0x2028 || code === 0x2029 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) ||
-    code === 0x202f || code === 0x205f || code === 0x3000;
-}
-
-function describe(value: unknown): string {
+/** A value for an error message: strings quoted (and cut short), objects by their kind. */
+export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 20 ? value.slice(0, 20) + '…' : value);
   if (typeof value === 'bigint') return `${value}n`;
   if (value === null || typeof value !== 'object') return String(value);

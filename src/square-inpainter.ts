@@ -1,8 +1,7 @@
-import { LitElement, html, type PropertyValues } from 'lit';
-import { guard } from 'lit/directives/guard.js';
+import { ReactiveElement, type PropertyValues } from '@lit/reactive-element';
 import { DECODINGS, MAX_SEED, MAX_STEPS, decode, type Decoding, type Predictor } from './decoding.js';
 import type { ErrorDetail, ErrorType, InpaintDetail, InpaintResult, LoadDetail, SquareInpainterEventMap } from './events.js';
-import { parseCells, serializeCells, validateGridSize } from './grid.js';
+import { MAX_GRID_SIZE, MIN_GRID_SIZE, parseCells, serializeCells } from './grid.js';
 import {
   BUNDLED_GRID_SIZES,
   ModelLoadError,
@@ -87,7 +86,7 @@ interface ModelSlot {
  * Keyboard (APG grid): arrows, Home/End (row), Ctrl+Home/End (grid) move; with `tool` set, Space or Enter
  * flips the cell's colour (showing it) and H hides or shows it.
  */
-export class SquareInpainter extends LitElement {
+export class SquareInpainter extends ReactiveElement {
   static override styles = styles;
   /** Takes part in forms: `name` submits the completed image. */
   static formAssociated = true;
@@ -173,16 +172,22 @@ export class SquareInpainter extends LitElement {
   private focusIndex = 0;
   private formDisabled = false;
 
-  private readonly internals = this.attachInternals();
+  readonly #internals = this.attachInternals();
   /** `pixels` and `mask` as first rendered: what a form reset restores. */
-  private defaults?: [string, string];
+  #defaults?: [string, string];
   /** The pointer stroke in progress: the value it paints and the grid's geometry, read once per stroke. */
-  private stroke?: { value: number; left: number; top: number; pitch: number; gap: number };
-  /** What `drawCells()` last wrote on each cell (its label and shade), to write only the cells that changed. */
-  private drawn: string[] = [];
-  private model?: ModelSlot;
-  private controller?: AbortController;
-  private latest?: Promise<InpaintResult>;
+  #stroke?: { value: number; left: number; top: number; pitch: number; gap: number };
+  /** The shadow DOM's parts, made on the first update. */
+  #grid?: HTMLElement;
+  #progressBar?: HTMLElement;
+  #statusLine?: HTMLElement;
+  /** The grid's cells, row-major, made by `drawCells()`. */
+  #cells: HTMLElement[] = [];
+  /** What `drawCells()` last wrote on each cell (its label, shade and tab stop), to write only the cells that changed. */
+  #drawn: string[] = [];
+  #model?: ModelSlot;
+  #controller?: AbortController;
+  #latest?: Promise<InpaintResult>;
 
   /**
    * Fills the hidden cells now. Resolves with the result of this request, or of the newer one that replaced it;
@@ -191,28 +196,28 @@ export class SquareInpainter extends LitElement {
   async inpaint(): Promise<InpaintResult> {
     if (this.isUpdatePending) {
       // Properties set just before the call take effect first; if they started a request, that is this one.
-      const before = this.latest;
+      const before = this.#latest;
       await this.updateComplete;
-      if (this.latest && this.latest !== before) return this.latest;
+      if (this.#latest && this.#latest !== before) return this.#latest;
     }
-    return this.startRequest();
+    return this.#startRequest();
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
     // Reattached: the first update will not run again, so ask for a fresh result.
-    if (this.hasUpdated) this.autoInpaint();
+    if (this.hasUpdated) this.#autoInpaint();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.controller?.abort();
-    this.releaseModel();
+    this.#controller?.abort();
+    this.#releaseModel();
   }
 
   /** Form reset: back to the `pixels` and `mask` the element first rendered with. */
   formResetCallback(): void {
-    if (this.defaults) [this.pixels, this.mask] = this.defaults;
+    if (this.#defaults) [this.pixels, this.mask] = this.#defaults;
   }
 
   formDisabledCallback(disabled: boolean): void {
@@ -220,129 +225,137 @@ export class SquareInpainter extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    this.defaults ??= [this.pixels, this.mask];
+    this.#defaults ??= [this.pixels, this.mask];
     if (!INPUTS.some((name) => changed.has(name))) return;
     try {
-      const input = this.readInput();
+      const input = this.#readInput();
       // While a new result is on its way the old one stays drawn (no flicker while drawing), unless the grid changed.
       if (this.input?.gridSize !== input.gridSize || this.input.modelUrl !== input.modelUrl) this.result = undefined;
       this.input = input;
       this.inputError = undefined;
       // The completed image is known now only if nothing is hidden; otherwise once the fill arrives.
-      this.internals.setFormValue(input.mask.includes(1) ? null : serializeCells(input.pixels));
+      this.#internals.setFormValue(input.mask.includes(1) ? null : serializeCells(input.pixels));
     } catch (error) {
       this.inputError = error as AttributeError;
     }
   }
 
   protected override updated(changed: PropertyValues): void {
-    if (changed.has('input') || changed.has('result')) this.drawCells();
-    if (INPUTS.some((name) => changed.has(name))) this.autoInpaint();
+    if (changed.has('input') || changed.has('result') || changed.has('focusIndex')) this.#drawCells();
+    if (INPUTS.some((name) => changed.has(name))) this.#autoInpaint();
   }
 
-  protected override render() {
-    const input = this.input;
-    const size = input?.gridSize ?? 0;
-    const focus = Math.min(this.focusIndex, size * size - 1);
-    const loading = this.status === 'loading';
-    return html`
-      <div
-        part="grid"
-        role="grid"
-        aria-readonly=${String(!this.editable)}
-        aria-disabled=${String(this.disabled || this.formDisabled)}
-        aria-busy=${String(loading || this.status === 'working')}
-        aria-label=${`${size} by ${size} grid`}
-        style=${`--grid-size: ${size}`}
-        @keydown=${this.handleKeydown}
-        @focusin=${this.handleFocusin}
-        @pointerdown=${this.handlePointerdown}
-        @pointermove=${this.handlePointermove}
-        @pointerup=${this.handlePointerup}
-        @pointercancel=${this.handlePointerup}
-      >
-        ${guard([size, focus], () => this.renderRows(size, focus))}
-      </div>
-      ${loading
-        ? html`<div part="progress-bar" role="progressbar" aria-label="Loading model" aria-valuenow=${Math.round(this.loaded * 100)}
-            style=${`--progress: ${this.loaded}`}></div>`
-        : ''}
-      <div part="status" role="status">${this.statusText}</div>
-    `;
+  protected override update(changed: PropertyValues): void {
+    super.update(changed);
+    this.#render();
   }
 
   /**
-   * The cells and their tab stop, re-rendered only when the size or the tab stop changes: what each cell shows
-   * is written by `drawCells()`, so a status, progress or result update does not re-evaluate N*N templates.
+   * Writes the shadow DOM: the grid's state, the loading bar while the model loads, and the status line. The
+   * grid's rows and cells are `drawCells()`'s, so a status or progress update touches none of the N*N cells.
    */
-  private renderRows(size: number, focus: number) {
-    // Some cells may be new (the size changed): draw every one again.
-    this.drawn = [];
-    const rows = [];
-    for (let row = 0; row < size; row++) {
-      const cells = [];
-      for (let col = 0; col < size; col++) {
-        cells.push(html`<div role="gridcell" tabindex=${row * size + col === focus ? 0 : -1}></div>`);
-      }
-      rows.push(html`<div part="row" role="row">${cells}</div>`);
+  #render(): void {
+    const size = this.input?.gridSize ?? 0;
+    const loading = this.status === 'loading';
+    if (!this.#grid) {
+      this.#grid = this.#createPart('grid', 'grid');
+      this.#progressBar = this.#createPart('progress-bar', 'progressbar');
+      this.#progressBar.setAttribute('aria-label', 'Loading model');
+      this.#statusLine = this.#createPart('status', 'status');
+      const listeners = {
+        keydown: this.#handleKeydown,
+        focusin: this.#handleFocusin,
+        pointerdown: this.#handlePointerdown,
+        pointermove: this.#handlePointermove,
+        pointerup: this.#handlePointerup,
+        pointercancel: this.#handlePointerup,
+      };
+      for (const [type, listener] of Object.entries(listeners)) this.#grid.addEventListener(type, listener as EventListener);
     }
-    return rows;
+    const grid = this.#grid;
+    grid.setAttribute('aria-readonly', String(!this.#editable));
+    grid.setAttribute('aria-disabled', String(this.disabled || this.formDisabled));
+    grid.setAttribute('aria-busy', String(loading || this.status === 'working'));
+    grid.setAttribute('aria-label', `${size} by ${size} grid`);
+    grid.setAttribute('style', `--grid-size: ${size}`);
+    const bar = this.#progressBar!;
+    if (loading) {
+      bar.setAttribute('aria-valuenow', String(Math.round(this.loaded * 100)));
+      bar.setAttribute('style', `--progress: ${this.loaded}`);
+      grid.after(bar);
+    } else bar.remove();
+    this.#statusLine!.textContent = this.statusText;
   }
 
-  /** Writes each cell's part, label, confidence and shade from the input and the result, where they changed. */
-  private drawCells(): void {
+  /** A `<div>` with a part and a role, appended to `parent` (the shadow root by default). */
+  #createPart(part: string, role: string, parent: ParentNode = this.renderRoot): HTMLElement {
+    const element = document.createElement('div');
+    element.setAttribute('part', part);
+    element.setAttribute('role', role);
+    parent.append(element);
+    return element;
+  }
+
+  /**
+   * Makes the rows and cells when the grid's size changed, then writes each cell's tab stop, part, label,
+   * confidence and shade from the input and the result, where they changed.
+   */
+  #drawCells(): void {
     const input = this.input;
     if (!input) return;
-    this.cells().forEach((cell, index) => {
-      const [part, label, confidence, p] = this.describeCell(input, index);
-      if (this.drawn[index] === label + p) return;
-      this.drawn[index] = label + p;
+    const size = input.gridSize;
+    if (this.#cells.length !== size * size) {
+      this.#cells = [];
+      this.#drawn = [];
+      this.#grid!.replaceChildren();
+      for (let row = 0; row < size; row++) {
+        const rowElement = this.#createPart('row', 'row', this.#grid);
+        for (let col = 0; col < size; col++) this.#cells.push(this.#createPart('cell', 'gridcell', rowElement));
+      }
+    }
+    const focus = Math.min(this.focusIndex, size * size - 1);
+    const result = this.result;
+    this.#cells.forEach((cell, index) => {
+      let label = input.mask[index] ? 'hidden' : input.pixels[index] ? 'white' : 'black';
+      let part = `cell cell-${label}`;
+      let confidence = '';
+      let shade = '';
+      if (result && this.#filled(index)) {
+        const probability = result.probabilities[index];
+        const white = result.pixels[index] === 1;
+        const colour = white ? 'white' : 'black';
+        confidence = `${Math.round(100 * (white ? probability : 1 - probability))}%`;
+        part = `cell cell-filled cell-filled-${colour}`;
+        label = `filled ${colour}, ${confidence} sure`;
+        shade = `--p: ${probability.toFixed(3)}`;
+      }
+      const tabIndex = index === focus ? 0 : -1;
+      if (this.#drawn[index] === label + shade + tabIndex) return;
+      this.#drawn[index] = label + shade + tabIndex;
+      cell.tabIndex = tabIndex;
       cell.setAttribute('part', part);
       cell.setAttribute('aria-label', label);
       cell.setAttribute('data-confidence', confidence);
-      cell.setAttribute('style', p);
+      cell.setAttribute('style', shade);
     });
   }
 
-  private describeCell(input: Input, index: number): [string, string, string, string] {
-    let part = 'cell cell-black';
-    let label = 'black';
-    let p = '';
-    let confidence = '';
-    const result = this.result;
-    if (result && this.filled(index)) {
-      const probability = result.probabilities[index];
-      const white = result.pixels[index] === 1;
-      confidence = `${Math.round(100 * (white ? probability : 1 - probability))}%`;
-      part = white ? 'cell cell-filled cell-filled-white' : 'cell cell-filled cell-filled-black';
-      label = `filled ${white ? 'white' : 'black'}, ${confidence} sure`;
-      p = `--p: ${probability.toFixed(3)}`;
-    } else if (input.mask[index]) {
-      part = 'cell cell-hidden';
-      label = 'hidden';
-    } else if (input.pixels[index]) {
-      part = 'cell cell-white';
-      label = 'white';
-    }
-    return [part, label, confidence, p];
-  }
-
-  private get editable(): boolean {
+  get #editable(): boolean {
     return (this.tool === 'draw' || this.tool === 'mask') && !this.disabled && !this.formDisabled;
   }
 
   /** Whether a cell shows the model's fill: hidden now and in the request the drawn result answered. */
-  private filled(index: number): boolean {
+  #filled(index: number): boolean {
     return this.input!.mask[index] === 1 && this.result?.mask[index] === 1;
   }
 
   /** The colour a cell shows: its pixel, or the model's fill. */
-  private shown(index: number): number {
-    return (this.filled(index) ? this.result! : this.input!).pixels[index];
+  #shown(index: number): number {
+    return (this.#filled(index) ? this.result! : this.input!).pixels[index];
   }
 
   /** A user edit: sets one cell, updates `pixels` and `mask` and fires `change` when that changed anything. */
-  private setCell(index: number, pixel: number, hidden: number): void {
+  #setCell(index: number, pixel: number, hidden: number): void {
     const input = this.input!;
     if (input.pixels[index] === pixel && input.mask[index] === hidden) return;
     const pixels = input.pixels.slice();
@@ -353,24 +366,23 @@ export class SquareInpainter extends LitElement {
     this.input = { ...input, pixels, mask };
     this.pixels = serializeCells(pixels);
     this.mask = serializeCells(mask);
-    this.emit('change', { pixels: this.pixels, mask: this.mask });
-  }
-
-  private cells(): HTMLElement[] {
-    return [...this.renderRoot.querySelectorAll<HTMLElement>('[role="gridcell"]')];
+    this.#emit('change', { pixels: this.pixels, mask: this.mask });
   }
 
   /** Validates every input attribute; throws an AttributeError naming the first that is wrong. */
-  private readInput(): Input {
-    const raw = (name: string) => this.getAttribute(name);
-    let gridSize: number;
-    try {
-      // A removed attribute reads as null: back to the default.
-      gridSize = validateGridSize(this.gridSize ?? DEFAULT_GRID_SIZE);
-    } catch (cause) {
-      const text = raw('grid-size') ?? String(this.gridSize);
-      throw new AttributeError('grid-size', `grid-size must be an integer (bundled models: ${BUNDLED_GRID_SIZES.join(', ')}); got ${JSON.stringify(text)}`, { cause });
-    }
+  #readInput(): Input {
+    const integer = <T extends number | undefined>(attribute: string, value: T, min: number, max: number): T => {
+      if (value === undefined || (Number.isInteger(value) && value! >= min && value! <= max)) return value;
+      // The value as the page wrote it: a non-integer attribute reads as NaN.
+      const text = this.getAttribute(attribute) ?? String(value);
+      throw new AttributeError(attribute, `${attribute} must be an integer from ${min} to ${max}; got ${JSON.stringify(text)}`);
+    };
+    const oneOf = <T extends string>(attribute: string, value: T, allowed: readonly T[]): T => {
+      if (allowed.includes(value)) return value;
+      throw new AttributeError(attribute, `${attribute} must be one of ${allowed.join(', ')}; got ${JSON.stringify(value)}`);
+    };
+    // A removed attribute reads as null: back to the default.
+    const gridSize = integer('grid-size', this.gridSize ?? DEFAULT_GRID_SIZE, MIN_GRID_SIZE, MAX_GRID_SIZE);
     const modelSrc = (this.modelSrc ?? '').trim();
     if (!modelSrc && !BUNDLED_GRID_SIZES.includes(gridSize)) {
       throw new AttributeError(
@@ -378,34 +390,27 @@ export class SquareInpainter extends LitElement {
         `grid-size ${gridSize} has no bundled model; use ${BUNDLED_GRID_SIZES.join(' or ')}, or set model-src to a model for ${gridSize}×${gridSize}`,
       );
     }
-    const pixels = this.readCells('pixels', this.pixels, gridSize);
-    const mask = this.readCells('mask', this.mask, gridSize);
+    const pixels = this.#readCells('pixels', this.pixels, gridSize);
+    const mask = this.#readCells('mask', this.mask, gridSize);
     let modelUrl: string;
     try {
       modelUrl = modelSrc ? new URL(modelSrc, document.baseURI).href : bundledModelUrl(gridSize);
     } catch (cause) {
       throw new AttributeError('model-src', `model-src must be a URL of an ONNX model; got ${JSON.stringify(modelSrc)}`, { cause });
     }
-    const backend = this.backend ?? 'auto';
-    if (!BACKENDS.includes(backend)) {
-      throw new AttributeError('backend', `backend must be one of ${BACKENDS.join(', ')}; got ${JSON.stringify(backend)}`);
-    }
-    const decoding = this.decoding ?? 'iterative';
-    if (!DECODINGS.includes(decoding)) {
-      throw new AttributeError('decoding', `decoding must be one of ${DECODINGS.join(', ')}; got ${JSON.stringify(decoding)}`);
-    }
-    const steps = this.steps ?? undefined;
-    if (steps !== undefined && (!Number.isInteger(steps) || steps < 1 || steps > MAX_STEPS)) {
-      throw new AttributeError('steps', `steps must be an integer from 1 to ${MAX_STEPS}; got ${JSON.stringify(raw('steps') ?? String(steps))}`);
-    }
-    const seed = this.seed ?? undefined;
-    if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed > MAX_SEED)) {
-      throw new AttributeError('seed', `seed must be an integer from 0 to ${MAX_SEED}; got ${JSON.stringify(raw('seed') ?? String(seed))}`);
-    }
-    return { gridSize, pixels, mask, modelUrl, backend, decoding, steps, seed };
+    return {
+      gridSize,
+      pixels,
+      mask,
+      modelUrl,
+      backend: oneOf('backend', this.backend ?? 'auto', BACKENDS),
+      decoding: oneOf('decoding', this.decoding ?? 'iterative', DECODINGS),
+      steps: integer('steps', this.steps ?? undefined, 1, MAX_STEPS),
+      seed: integer('seed', this.seed ?? undefined, 0, MAX_SEED),
+    };
   }
 
-  private readCells(attribute: string, value: string | null | undefined, gridSize: number): Uint8Array {
+  #readCells(attribute: string, value: string | null | undefined, gridSize: number): Uint8Array {
     if (value == null || value.trim() === '') return new Uint8Array(gridSize * gridSize);
     try {
       return parseCells(value, gridSize, attribute);
@@ -415,15 +420,15 @@ export class SquareInpainter extends LitElement {
   }
 
   /** One request, from validation to the `inpaint` event, with one place that turns failures into `error`. */
-  private async runRequest(signal: AbortSignal): Promise<InpaintResult> {
+  async #runRequest(signal: AbortSignal): Promise<InpaintResult> {
     try {
       if (this.inputError) throw this.inputError;
       const input = this.input;
       if (!input || !this.isConnected) throw new Error('inpaint() needs the element to be in the document');
-      if (!this.result) this.setStatus(this.model?.handle ? 'working' : 'loading');
-      const { handle, predict } = await this.loadModel(input);
+      if (!this.result) this.#setStatus(this.#model?.handle ? 'working' : 'loading');
+      const { handle, predict } = await this.#loadModel(input);
       signal.throwIfAborted();
-      this.setStatus('working');
+      this.#setStatus('working');
       const started = performance.now();
       const decoded = await decode(predict, input.pixels, input.mask, {
         decoding: input.decoding,
@@ -444,27 +449,27 @@ export class SquareInpainter extends LitElement {
       };
       if (decoded.seed !== undefined) detail.seed = decoded.seed;
       this.result = { ...decoded, mask: input.mask, backend: handle.backend, durationMs };
-      this.internals.setFormValue(detail.pixels);
-      this.setStatus('done');
-      this.emit('inpaint', detail);
+      this.#internals.setFormValue(detail.pixels);
+      this.#setStatus('done');
+      this.#emit('inpaint', detail);
       return detail;
     } catch (error) {
       // A request that was replaced or whose element left the page ends quietly.
-      if (!signal.aborted) this.reportError(error);
+      if (!signal.aborted) this.#reportError(error);
       throw error;
     }
   }
 
   /** The element's model for `input`, opened (or joined) once per model URL and backend. */
-  private loadModel(input: Input): ModelSlot['ready'] {
+  #loadModel(input: Input): ModelSlot['ready'] {
     const cellCount = input.gridSize * input.gridSize;
     const key = `${input.backend} ${cellCount} ${input.modelUrl}`;
-    if (this.model?.key === key) return this.model.ready;
-    this.releaseModel();
+    if (this.#model?.key === key) return this.#model.ready;
+    this.#releaseModel();
     const slot: ModelSlot = { key, released: false, ready: undefined! };
-    this.reportProgress(0);
+    this.#reportProgress(0);
     // The download is the first 90%; starting the runtime and the warm-up run make the rest.
-    const onProgress = (fraction: number) => this.model === slot && this.reportProgress(0.9 * fraction);
+    const onProgress = (fraction: number) => this.#model === slot && this.#reportProgress(0.9 * fraction);
     slot.ready = openModel(input.modelUrl, input.backend, onProgress).then((handle) => {
       slot.handle = handle;
       if (slot.released) {
@@ -472,72 +477,74 @@ export class SquareInpainter extends LitElement {
         throw new DOMException('The model is no longer needed', 'AbortError');
       }
       if (handle.cellCount !== null && handle.cellCount !== cellCount) {
-        this.releaseModel();
+        this.#releaseModel();
         throw new AttributeError(
           input.modelUrl === bundledModelUrl(input.gridSize) ? 'grid-size' : 'model-src',
           `model-src ${input.modelUrl} takes ${handle.cellCount} cells, but grid-size ${input.gridSize} needs ${cellCount}`,
         );
       }
-      this.reportProgress(1);
-      this.emit('load', { backend: handle.backend, gridSize: input.gridSize, modelUrl: input.modelUrl } satisfies LoadDetail);
+      this.#reportProgress(1);
+      this.#emit('load', { backend: handle.backend, gridSize: input.gridSize, modelUrl: input.modelUrl } satisfies LoadDetail);
       return { handle, predict: handle.createPredictor(cellCount) };
     });
     // A failed load is not kept: the next request tries again.
     slot.ready.catch(() => {
-      if (this.model === slot) this.model = undefined;
+      if (this.#model === slot) this.#model = undefined;
     });
-    this.model = slot;
+    this.#model = slot;
     return slot.ready;
   }
 
-  private releaseModel(): void {
-    const slot = this.model;
+  #releaseModel(): void {
+    const slot = this.#model;
     if (!slot) return;
-    this.model = undefined;
+    this.#model = undefined;
     slot.released = true;
     slot.handle?.release();
   }
 
   /** Starts a request that replaces any pending one; a replaced request follows its replacement. */
-  private startRequest(): Promise<InpaintResult> {
-    this.controller?.abort();
+  #startRequest(): Promise<InpaintResult> {
+    this.#controller?.abort();
     const controller = new AbortController();
-    this.controller = controller;
-    const request: Promise<InpaintResult> = this.runRequest(controller.signal).catch((error: unknown) => {
-      if (controller.signal.aborted && this.latest && this.latest !== request) return this.latest;
+    this.#controller = controller;
+    const request: Promise<InpaintResult> = this.#runRequest(controller.signal).catch((error: unknown) => {
+      if (controller.signal.aborted && this.#latest && this.#latest !== request) return this.#latest;
       throw error;
     });
-    this.latest = request;
+    this.#latest = request;
     return request;
   }
 
-  private autoInpaint(): void {
+  #autoInpaint(): void {
     // Failures reach the page as `error` events; the promise itself has no one waiting on it.
-    this.startRequest().catch(() => undefined);
+    this.#startRequest().catch(() => undefined);
   }
 
-  private reportProgress(totalProgress: number): void {
+  #reportProgress(totalProgress: number): void {
     this.loaded = totalProgress;
-    this.emit('progress', { totalProgress });
+    this.#emit('progress', { totalProgress });
   }
 
-  private reportError(error: unknown): void {
+  #reportError(error: unknown): void {
     let type: ErrorType = 'inference';
     let attribute: string | undefined;
+    let message = error instanceof Error ? error.message : String(error);
     if (error instanceof AttributeError) {
       type = 'invalid-attribute';
       attribute = error.attribute;
     } else if (error instanceof ModelLoadError) {
       type = 'model-load';
-      attribute = this.modelSrc ? 'model-src' : undefined;
+      if (this.modelSrc) {
+        attribute = 'model-src';
+        message = `model-src: ${message}`;
+      }
     }
-    const text = error instanceof Error ? error.message : String(error);
-    const message = type === 'model-load' && attribute ? `model-src: ${text}` : text;
-    this.setStatus('error', message);
-    this.emit('error', { type, message, attribute, cause: error } satisfies ErrorDetail);
+    this.#setStatus('error', message);
+    this.#emit('error', { type, message, attribute, cause: error } satisfies ErrorDetail);
   }
 
-  private setStatus(status: SquareInpainter['status'], message?: string): void {
+  #setStatus(status: SquareInpainter['status'], message?: string): void {
     this.status = status;
     const result = this.result;
     this.statusText =
@@ -548,18 +555,18 @@ export class SquareInpainter extends LitElement {
       : '';
   }
 
-  private emit<K extends keyof SquareInpainterEventMap>(type: K, detail: SquareInpainterEventMap[K]['detail']): void {
+  #emit<K extends keyof SquareInpainterEventMap>(type: K, detail: SquareInpainterEventMap[K]['detail']): void {
     // `error` does not bubble: a bubbling event named `error` reaches window, where pages (and test runners)
     // listen for uncaught script errors. `load` never reaches window, so it bubbles like the others.
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: type !== 'error', composed: true }));
   }
 
-  private handleFocusin(event: FocusEvent): void {
-    const index = this.cells().indexOf(event.target as HTMLElement);
+  readonly #handleFocusin = (event: FocusEvent): void => {
+    const index = this.#cells.indexOf(event.target as HTMLElement);
     if (index >= 0) this.focusIndex = index;
-  }
+  };
 
-  private handleKeydown(event: KeyboardEvent): void {
+  readonly #handleKeydown = (event: KeyboardEvent): void => {
     const size = this.input?.gridSize;
     if (!size) return;
     const index = Math.min(this.focusIndex, size * size - 1);
@@ -573,56 +580,56 @@ export class SquareInpainter extends LitElement {
     else if (key === 'Home' || key === 'End') {
       col = key === 'Home' ? 0 : size - 1;
       if (event.ctrlKey) row = col;
-    } else if ((key === ' ' || key === 'Enter') && this.editable) this.setCell(index, 1 - this.shown(index), 0);
-    else if ((key === 'h' || key === 'H') && this.editable) {
+    } else if ((key === ' ' || key === 'Enter') && this.#editable) this.#setCell(index, 1 - this.#shown(index), 0);
+    else if ((key === 'h' || key === 'H') && this.#editable) {
       const hidden = this.input!.mask[index];
-      this.setCell(index, hidden ? this.shown(index) : this.input!.pixels[index], 1 - hidden);
+      this.#setCell(index, hidden ? this.#shown(index) : this.input!.pixels[index], 1 - hidden);
     } else return;
     event.preventDefault();
     const next = Math.min(Math.max(row, 0), size - 1) * size + Math.min(Math.max(col, 0), size - 1);
-    if (next !== index) this.cells()[next]?.focus();
-  }
+    if (next !== index) this.#cells[next]?.focus();
+  };
 
-  private handlePointerdown(event: PointerEvent): void {
-    if (!this.editable || event.button !== 0 || !this.input) return;
+  readonly #handlePointerdown = (event: PointerEvent): void => {
+    if (!this.#editable || event.button !== 0 || !this.input) return;
     const grid = event.currentTarget as HTMLElement;
     // Geometry is read once per stroke; every move then maps its coordinates to a cell without layout.
     const { left, top, width } = grid.getBoundingClientRect();
     const gap = parseFloat(getComputedStyle(grid).paddingLeft) || 0;
-    this.stroke = { value: 0, left, top, gap, pitch: (width - gap) / this.input.gridSize };
-    const index = this.cellAt(event);
-    if (index < 0) return this.handlePointerup();
+    this.#stroke = { value: 0, left, top, gap, pitch: (width - gap) / this.input.gridSize };
+    const index = this.#cellAt(event);
+    if (index < 0) return this.#handlePointerup();
     // The first cell decides the whole stroke: the colour opposite to its own, or the opposite of its hiding.
-    this.stroke.value = 1 - (this.tool === 'draw' ? this.shown(index) : this.input.mask[index]);
+    this.#stroke.value = 1 - (this.tool === 'draw' ? this.#shown(index) : this.input.mask[index]);
     grid.setPointerCapture(event.pointerId);
-    this.cells()[index]?.focus();
+    this.#cells[index]?.focus();
     event.preventDefault();
-    this.paint(index);
-  }
+    this.#paint(index);
+  };
 
-  private handlePointermove(event: PointerEvent): void {
-    const index = this.stroke ? this.cellAt(event) : -1;
-    if (index >= 0) this.paint(index);
-  }
+  readonly #handlePointermove = (event: PointerEvent): void => {
+    const index = this.#stroke ? this.#cellAt(event) : -1;
+    if (index >= 0) this.#paint(index);
+  };
 
-  private handlePointerup(): void {
-    this.stroke = undefined;
-  }
+  readonly #handlePointerup = (): void => {
+    this.#stroke = undefined;
+  };
 
   /** The cell under the pointer during a stroke, or -1 outside the grid. */
-  private cellAt(event: PointerEvent): number {
-    const { left, top, pitch, gap } = this.stroke!;
+  #cellAt(event: PointerEvent): number {
+    const { left, top, pitch, gap } = this.#stroke!;
     const size = this.input!.gridSize;
     const col = Math.floor((event.clientX - left - gap / 2) / pitch);
     const row = Math.floor((event.clientY - top - gap / 2) / pitch);
     return row < 0 || col < 0 || row >= size || col >= size ? -1 : row * size + col;
   }
 
-  private paint(index: number): void {
-    const value = this.stroke!.value;
-    if (this.tool === 'draw') this.setCell(index, value, 0);
+  #paint(index: number): void {
+    const value = this.#stroke!.value;
+    if (this.tool === 'draw') this.#setCell(index, value, 0);
     // Unhiding keeps the colour the cell shows, so the model's guess becomes part of the picture.
-    else this.setCell(index, value ? this.input!.pixels[index] : this.shown(index), value);
+    else this.#setCell(index, value ? this.input!.pixels[index] : this.#shown(index), value);
   }
 }
 

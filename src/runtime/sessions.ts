@@ -4,7 +4,7 @@
  */
 import type { InferenceSession, Tensor, TypedTensor } from 'onnxruntime-web';
 import type { Predictor } from '../decoding.js';
-import { hasWebGpuAdapter, loadOrt, type Backend, type Ort } from './ort.js';
+import { hasWebGpuAdapter, loadOrt, type Backend } from './ort.js';
 
 /** `auto` picks WebGPU where an adapter exists, else WASM. */
 export type BackendPreference = 'auto' | Backend;
@@ -19,7 +19,6 @@ export class ModelLoadError extends Error {
 
 /** An element's hold on a shared session. */
 export interface ModelHandle {
-  readonly url: string;
   /** The backend the session really runs on (after any fallback). */
   readonly backend: Backend;
   /** The model's input length N*N where the model states it, else null (dynamic). */
@@ -30,15 +29,13 @@ export interface ModelHandle {
   release(): void;
 }
 
+/** A session with what its elements need: its backend, its input length, predictors and a queued release. */
 interface SharedSession {
-  ort: Ort;
-  session: InferenceSession;
   backend: Backend;
-  inputName: string;
-  inputType: 'int64' | 'int32';
-  outputName: string;
   cellCount: number | null;
-  queue: Promise<unknown>;
+  createPredictor(cellCount: number): Predictor;
+  /** Frees the session once the runs queued on it are done. */
+  release(): void;
 }
 
 /** Download progress of a model, 0..1 of its bytes. */
@@ -82,16 +79,15 @@ export async function openModel(url: string, preference: BackendPreference, onPr
   }
   let released = false;
   return {
-    url,
     backend: shared.backend,
     cellCount: shared.cellCount,
-    createPredictor: (cellCount) => createPredictor(shared, cellCount),
+    createPredictor: shared.createPredictor,
     release() {
       if (released) return;
       released = true;
       if (--held.refs > 0) return;
       if (entries.get(key) === held) entries.delete(key);
-      shared.queue = shared.queue.then(() => shared.session.release()).catch(() => undefined);
+      shared.release();
     },
   };
 }
@@ -114,40 +110,27 @@ async function createShared(url: string, target: Backend, onProgress: ProgressLi
 }
 
 async function fetchModel(url: string, onProgress: ProgressListener): Promise<Uint8Array> {
-  let response: Response;
   try {
-    response = await fetch(url);
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    // Progress needs the size up front; without Content-Length the model arrives in one piece.
+    const total = Number(response.headers.get('Content-Length'));
+    if (!total || !response.body) return new Uint8Array(await response.arrayBuffer());
+    let received = 0;
+    const counted = response.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          received += chunk.length;
+          // A compressed response decodes to more bytes than Content-Length says.
+          onProgress(Math.min(1, received / total));
+          controller.enqueue(chunk);
+        },
+      }),
+    );
+    return new Uint8Array(await new Response(counted).arrayBuffer());
   } catch (cause) {
     throw new ModelLoadError(`could not fetch the model at ${url} (${describeError(cause)})`, { cause });
   }
-  if (!response.ok) {
-    throw new ModelLoadError(`could not fetch the model at ${url} (HTTP ${response.status})`);
-  }
-  // Progress needs the size up front; without Content-Length the model arrives in one piece.
-  const total = Number(response.headers.get('Content-Length'));
-  if (!total || !response.body) return new Uint8Array(await response.arrayBuffer());
-  const chunks: Uint8Array[] = [];
-  let received = 0;
-  const reader = response.body.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      received += value.length;
-      // A compressed response decodes to more bytes than Content-Length says.
-      onProgress(Math.min(1, received / total));
-    }
-  } catch (cause) {
-    throw new ModelLoadError(`could not fetch the model at ${url} (${describeError(cause)})`, { cause });
-  }
-  const model = new Uint8Array(received);
-  let offset = 0;
-  for (const chunk of chunks) {
-    model.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return model;
 }
 
 async function createSession(model: Uint8Array, backend: Backend, url: string): Promise<SharedSession> {
@@ -159,80 +142,72 @@ async function createSession(model: Uint8Array, backend: Backend, url: string): 
     throw new ModelLoadError(`${url} is not an ONNX model onnxruntime-web can load (${describeError(cause)})`, { cause });
   }
   const input = session.inputMetadata[0];
-  const output = session.outputMetadata[0];
+  const outputName = session.outputNames[0];
   const inputType = input?.isTensor ? input.type : undefined;
-  if (session.inputNames.length !== 1 || session.outputNames.length !== 1 || (inputType !== 'int64' && inputType !== 'int32')) {
-    await session.release();
-    throw new ModelLoadError(
-      `${url} does not follow the model contract: one int64 input tokens [batch, N*N] and one float32 output logits [batch, N*N, 2]`,
-    );
-  }
-  const cells = input.isTensor ? input.shape[1] : undefined;
-  const shared: SharedSession = {
-    ort,
-    session,
-    backend,
-    inputName: input.name,
-    inputType,
-    outputName: output.name,
-    cellCount: typeof cells === 'number' ? cells : null,
-    queue: Promise.resolve(),
-  };
-  if (shared.cellCount !== null) {
-    // One run on an all-hidden grid before `load`: it checks the output's shape, and moves the first run's
-    // cost (WebGPU compiles its shaders here) out of the first inpaint.
-    try {
-      await createPredictor(shared, shared.cellCount)(new Uint8Array(shared.cellCount).fill(2));
-    } catch (cause) {
-      await session.release();
-      throw new ModelLoadError(`${url} does not follow the model contract (${describeError(cause)})`, { cause });
+  const cells = input?.isTensor ? input.shape[1] : undefined;
+  // A session runs one request at a time: runs, and the release, wait their turn.
+  let queue: Promise<unknown> = Promise.resolve();
+  try {
+    if (session.inputNames.length !== 1 || session.outputNames.length !== 1 || (inputType !== 'int64' && inputType !== 'int32')) {
+      throw new Error('one int64 input tokens [batch, N*N] and one float32 output logits [batch, N*N, 2]');
     }
+    const shared: SharedSession = {
+      backend,
+      cellCount: typeof cells === 'number' ? cells : null,
+      createPredictor(cellCount) {
+        const data = inputType === 'int64' ? new BigInt64Array(cellCount) : new Int32Array(cellCount);
+        const feeds: Record<string, Tensor> = { [input.name]: new ort.Tensor(inputType, data, [1, cellCount]) };
+        const fill =
+          data instanceof BigInt64Array
+            ? (tokens: Uint8Array) => {
+                for (let i = 0; i < cellCount; i++) data[i] = BIG_TOKENS[tokens[i]];
+              }
+            : (tokens: Uint8Array) => data.set(tokens);
+        return (tokens) => {
+          if (tokens.length !== cellCount) {
+            return Promise.reject(new RangeError(`predict: expected ${cellCount} tokens, got ${tokens.length}`));
+          }
+          const run = async () => {
+            fill(tokens);
+            const logits = (await session.run(feeds))[outputName] as TypedTensor<'float32'>;
+            try {
+              if (logits.type !== 'float32' || logits.data.length !== cellCount * 2) {
+                throw new RangeError(
+                  `the model's output ${outputName} has shape [${logits.dims.join(', ')}]; expected [1, ${cellCount}, 2] float32`,
+                );
+              }
+              const values = logits.data;
+              const probabilities = new Float32Array(cellCount);
+              for (let i = 0; i < cellCount; i++) {
+                probabilities[i] = 1 / (1 + Math.exp(values[2 * i] - values[2 * i + 1]));
+              }
+              return probabilities;
+            } finally {
+              logits.dispose();
+            }
+          };
+          const result = queue.then(run, run);
+          queue = result.catch(() => undefined);
+          return result;
+        };
+      },
+      release() {
+        queue = queue.then(() => session.release()).catch(() => undefined);
+      },
+    };
+    if (shared.cellCount !== null) {
+      // One run on an all-hidden grid before `load`: it checks the output's shape, and moves the first run's
+      // cost (WebGPU compiles its shaders here) out of the first inpaint.
+      await shared.createPredictor(shared.cellCount)(new Uint8Array(shared.cellCount).fill(2));
+    }
+    return shared;
+  } catch (cause) {
+    await session.release();
+    throw new ModelLoadError(`${url} does not follow the model contract (${describeError(cause)})`, { cause });
   }
-  return shared;
 }
 
 const BIG_TOKENS = [0n, 1n, 2n];
-
-function createPredictor(shared: SharedSession, cellCount: number): Predictor {
-  const { ort, inputName, outputName, inputType } = shared;
-  const data = inputType === 'int64' ? new BigInt64Array(cellCount) : new Int32Array(cellCount);
-  const feeds: Record<string, Tensor> = { [inputName]: new ort.Tensor(inputType, data, [1, cellCount]) };
-  const fill =
-    data instanceof BigInt64Array
-      ? (tokens: Uint8Array) => {
-          for (let i = 0; i < cellCount; i++) data[i] = BIG_TOKENS[tokens[i]];
-        }
-      : (tokens: Uint8Array) => data.set(tokens);
-
-  return (tokens) => {
-    if (tokens.length !== cellCount) {
-      return Promise.reject(new RangeError(`predict: expected ${cellCount} tokens, got ${tokens.length}`));
-    }
-    const run = async () => {
-      fill(tokens);
-      const outputs = await shared.session.run(feeds);
-      const logits = outputs[outputName] as TypedTensor<'float32'>;
-      try {
-        if (logits.type !== 'float32' || logits.data.length !== cellCount * 2) {
-          throw new RangeError(
-            `the model's output ${outputName} has shape [${logits.dims.join(', ')}]; expected [1, ${cellCount}, 2] float32`,
-          );
-        }
-        const values = logits.data;
-        const probabilities = new Float32Array(cellCount);
-        for (let i = 0; i < cellCount; i++) {
-          probabilities[i] = 1 / (1 + Math.exp(values[2 * i] - values[2 * i + 1]));
-        }
-        return probabilities;
-      } finally {
-        logits.dispose();
-      }
-    };
-    const result = shared.queue.then(run, run);
-    shared.queue = result.catch(() => undefined);
-    return result;
-  };
-}
 
 function describeError(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
