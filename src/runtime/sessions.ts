@@ -1,5 +1,5 @@
 /**
- * One InferenceSession per (model URL, backend), shared by every element on the page and released when the
+ * One InferenceSession per (model URL, backend), shared by every element on the page and released a little
  * last element holding it lets go. Runs on a session are queued, since a session runs one request at a time.
  */
 import type { InferenceSession, Tensor, TypedTensor } from 'onnxruntime-web';
@@ -41,8 +41,17 @@ interface SharedSession {
 /** Download progress of a model, 0..1 of its bytes. */
 export type ProgressListener = (fraction: number) => void;
 
+/**
+ * How long a session outlives its last element. An element moved in the page (disconnected, then connected
+ * again) or re-created by a framework rejoins it instead of opening a new one, which on WebGPU means
+ * compiling every shader again (2.8 s against 1.0 s for the first run in the bench).
+ */
+export const RELEASE_DELAY_MS = 5000;
+
 interface Entry {
   refs: number;
+  /** The pending release, while no element holds the session. */
+  releaseTimer?: ReturnType<typeof setTimeout>;
   ready: Promise<SharedSession>;
   /** Everyone waiting on this session's download, joiners included. */
   listeners: Set<ProgressListener>;
@@ -66,6 +75,7 @@ export async function openModel(url: string, preference: BackendPreference, onPr
     entry = created;
   }
   const held = entry;
+  clearTimeout(held.releaseTimer);
   held.refs++;
   if (onProgress) held.listeners.add(onProgress);
   let shared: SharedSession;
@@ -86,8 +96,10 @@ export async function openModel(url: string, preference: BackendPreference, onPr
       if (released) return;
       released = true;
       if (--held.refs > 0) return;
-      if (entries.get(key) === held) entries.delete(key);
-      shared.release();
+      held.releaseTimer = setTimeout(() => {
+        if (entries.get(key) === held) entries.delete(key);
+        shared.release();
+      }, RELEASE_DELAY_MS);
     },
   };
 }

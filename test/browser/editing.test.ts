@@ -2,7 +2,7 @@ import { expect, fixture, fixtureSync, html } from '@open-wc/testing';
 import { sendKeys, sendMouse } from '@web/test-runner-commands';
 import '../../dist/square-inpainter.js';
 import type { InpaintDetail, SquareInpainter } from '../../src/index.js';
-import { cellString, nextEvent, recordEvents, settle, watchUnhandledRejections } from './support.js';
+import { cellString, modelUrl, nextEvent, recordEvents, settle, watchUnhandledRejections } from './support.js';
 
 const N = 8;
 const BLACK = '0'.repeat(N * N);
@@ -50,6 +50,8 @@ function inpaints(element: SquareInpainter) {
   };
 }
 
+/** Waits for the first fill of an element made with `fixtureSync` (with `fixture`, a session still open from an
+ * earlier test can fill it before the listener is added). */
 async function ready(element: SquareInpainter): Promise<void> {
   await nextEvent(element, 'inpaint');
   await element.updateComplete;
@@ -61,7 +63,7 @@ describe('<square-inpainter> editing, keyboard, forms and loading', function () 
   afterEach(() => expect(rejections.reasons, 'unhandled rejections').to.deep.equal([]));
 
   it('draws with the pointer: a drag paints the colour opposite to the first cell, then inpaints', async () => {
-    const element = await fixture<SquareInpainter>(html`<square-inpainter grid-size="8" backend="wasm" tool="draw"></square-inpainter>`);
+    const element = fixtureSync<SquareInpainter>(html`<square-inpainter grid-size="8" backend="wasm" tool="draw"></square-inpainter>`);
     await ready(element);
     const changes = recordEvents(element, 'change');
     const inpainted = inpaints(element);
@@ -83,7 +85,7 @@ describe('<square-inpainter> editing, keyboard, forms and loading', function () 
   it('hides and unhides with the mask tool, an unhidden cell keeping the colour the model gave it', async () => {
     const square = new Uint8Array(N * N);
     for (let r = 2; r < 5; r++) for (let c = 2; c < 5; c++) square[r * N + c] = 1;
-    const element = await fixture<SquareInpainter>(
+    const element = fixtureSync<SquareInpainter>(
       html`<square-inpainter grid-size="8" backend="wasm" tool="mask" pixels=${cellString(square)}></square-inpainter>`,
     );
     await ready(element);
@@ -106,7 +108,7 @@ describe('<square-inpainter> editing, keyboard, forms and loading', function () 
   });
 
   it('ignores the pointer and Space/Enter/H without a tool, or when disabled', async () => {
-    const element = await fixture<SquareInpainter>(html`<square-inpainter grid-size="8" backend="wasm"></square-inpainter>`);
+    const element = fixtureSync<SquareInpainter>(html`<square-inpainter grid-size="8" backend="wasm"></square-inpainter>`);
     await ready(element);
     const changes = recordEvents(element, 'change');
     await stroke(element, [0, 1]);
@@ -129,7 +131,7 @@ describe('<square-inpainter> editing, keyboard, forms and loading', function () 
   });
 
   it('keeps one tab stop that arrows, Home/End and Ctrl+Home/End move', async () => {
-    const element = await fixture<SquareInpainter>(html`<square-inpainter grid-size="8" backend="wasm"></square-inpainter>`);
+    const element = fixtureSync<SquareInpainter>(html`<square-inpainter grid-size="8" backend="wasm"></square-inpainter>`);
     await ready(element);
     const tabStops = () => cells(element).filter((cell) => cell.tabIndex === 0).map((cell) => cells(element).indexOf(cell));
     expect(tabStops()).to.deep.equal([0]);
@@ -166,7 +168,7 @@ describe('<square-inpainter> editing, keyboard, forms and loading', function () 
   });
 
   it('flips a cell with Space or Enter and hides it with H, each a change', async () => {
-    const element = await fixture<SquareInpainter>(html`<square-inpainter grid-size="8" backend="wasm" tool="draw"></square-inpainter>`);
+    const element = fixtureSync<SquareInpainter>(html`<square-inpainter grid-size="8" backend="wasm" tool="draw"></square-inpainter>`);
     await ready(element);
     const changes = recordEvents(element, 'change');
     cells(element)[0].focus();
@@ -191,7 +193,7 @@ describe('<square-inpainter> editing, keyboard, forms and loading', function () 
   });
 
   it('shades filled cells and shows their confidence on focus with show-confidence', async () => {
-    const element = await fixture<SquareInpainter>(
+    const element = fixtureSync<SquareInpainter>(
       html`<square-inpainter grid-size="8" backend="wasm" mask=${'1'.repeat(N * N)}></square-inpainter>`,
     );
     const { detail } = await nextEvent(element, 'inpaint');
@@ -287,8 +289,10 @@ describe('<square-inpainter> editing, keyboard, forms and loading', function () 
   });
 
   it('is accessible while loading, hidden, filled, editable, disabled and in error', async () => {
+    // A model URL of its own, so that the element really loads (no session is open for it).
     const element = await fixture<SquareInpainter>(
-      html`<square-inpainter grid-size="8" backend="wasm" mask=${'1'.repeat(8) + '0'.repeat(56)}></square-inpainter>`,
+      html`<square-inpainter grid-size="8" backend="wasm" model-src=${`${modelUrl(8)}?accessible-while-loading`}
+        mask=${'1'.repeat(8) + '0'.repeat(56)}></square-inpainter>`,
     );
     const inpainted = nextEvent(element, 'inpaint');
     expect(element.shadowRoot!.querySelector('[part~="progress-bar"]'), 'loading').to.not.equal(null);

@@ -1,7 +1,8 @@
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect, fixture, fixtureSync, html } from '@open-wc/testing';
 import '../../dist/square-inpainter.js';
 import type { SquareInpainter } from '../../src/index.js';
-import { cellString, fetchedUrls, nextEvent, recordEvents, settle, watchUnhandledRejections } from './support.js';
+import { RELEASE_DELAY_MS } from '../../src/runtime/sessions.js';
+import { cellString, fetchedUrls, modelUrl, nextEvent, recordEvents, settle, watchUnhandledRejections } from './support.js';
 
 const N = 8;
 /** A 3×3 square at row 2, column 3, with its lower-right corner hidden. */
@@ -13,9 +14,6 @@ const pixels = truth.map((cell, i) => (cornerMask[i] ? 0 : cell));
 
 const rejections = watchUnhandledRejections();
 
-function modelUrl(gridSize: number) {
-  return new URL(`/models/square-inpainter-${gridSize}.onnx`, location.href).href;
-}
 
 describe('<square-inpainter> element', function () {
   this.timeout(120_000);
@@ -119,7 +117,8 @@ describe('<square-inpainter> element', function () {
   });
 
   it('inpaint() resolves with the result the event carries, after pending changes', async () => {
-    const element = await fixture<SquareInpainter>(html`<square-inpainter grid-size="8" backend="wasm"></square-inpainter>`);
+    // Listening from the start: with a session still open, the first fill can come before `fixture` resolves.
+    const element = fixtureSync<SquareInpainter>(html`<square-inpainter grid-size="8" backend="wasm"></square-inpainter>`);
     await nextEvent(element, 'inpaint');
     const results = recordEvents(element, 'inpaint');
     element.mask = cellString(cornerMask);
@@ -165,19 +164,24 @@ describe('<square-inpainter> element', function () {
     await thirdLoad;
     expect(fetches() - before, 'a third element joins the open session').to.equal(1);
     second.remove();
+    // Moved: the last element leaves and comes back at once, and keeps the session.
     third.remove();
-    await settle(100);
+    document.body.append(third);
+    await third.inpaint();
+    expect(fetches() - before, 'an element moved in the page keeps the session').to.equal(1);
+    third.remove();
+    await settle(RELEASE_DELAY_MS + 300);
     const fourth = document.createElement('square-inpainter');
     fourth.backend = 'wasm';
     const fourthLoad = nextEvent(fourth, 'load');
     document.body.append(fourth);
     await fourthLoad;
-    expect(fetches() - before, 'after the last element left, the session was released').to.equal(2);
+    expect(fetches() - before, 'once the last element has been gone a while, the session was released').to.equal(2);
     fourth.remove();
   });
 
   it('inpaints again when moved in the document', async () => {
-    const element = await fixture<SquareInpainter>(html`<square-inpainter grid-size="8" backend="wasm"></square-inpainter>`);
+    const element = fixtureSync<SquareInpainter>(html`<square-inpainter grid-size="8" backend="wasm"></square-inpainter>`);
     await nextEvent(element, 'inpaint');
     const parent = element.parentElement!;
     element.remove();

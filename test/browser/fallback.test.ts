@@ -1,4 +1,4 @@
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect, fixture, fixtureSync, html } from '@open-wc/testing';
 import '../../dist/square-inpainter.js';
 import type { SquareInpainter } from '../../src/index.js';
 import { fetchedUrls, nextEvent } from './support.js';
@@ -28,7 +28,7 @@ describe('WebGPU fallback', function () {
   });
 
   it('falls back to wasm when webgpu is asked for but has no adapter', async () => {
-    const element = await fixture<SquareInpainter>(html`<square-inpainter grid-size="16" backend="webgpu"></square-inpainter>`);
+    const element = fixtureSync<SquareInpainter>(html`<square-inpainter grid-size="16" backend="webgpu"></square-inpainter>`);
     expect((await nextEvent(element, 'load')).detail.backend).to.equal('wasm');
     expect(element.shadowRoot!.querySelector('[part~="status"]')!.textContent).to.not.match(/Error/);
   });

@@ -1,4 +1,4 @@
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect, fixtureSync, html } from '@open-wc/testing';
 import '../../dist/square-inpainter.js';
 import { DEFAULT_STEPS } from '../../src/decoding.js';
 import { isSquare } from '../../src/grid.js';
@@ -135,7 +135,7 @@ describe('backend auto', () => {
   it('runs on WebGPU where an adapter exists', async () => {
     const adapter = await (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu?.requestAdapter();
     expect(adapter, 'this Chromium has no WebGPU adapter: check --enable-unsafe-webgpu').to.be.ok;
-    const element = await fixture<SquareInpainter>(html`<square-inpainter grid-size="8"></square-inpainter>`);
+    const element = fixtureSync<SquareInpainter>(html`<square-inpainter grid-size="8"></square-inpainter>`);
     const load = await nextEvent(element, 'load');
     expect(load.detail.backend).to.equal('webgpu');
   });

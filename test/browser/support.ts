@@ -60,6 +60,11 @@ export async function manifestEntry(gridSize: number): Promise<ModelEntry> {
   return entry;
 }
 
+/** The bundled model's absolute URL for a grid size, as the element resolves it. */
+export function modelUrl(gridSize: number): string {
+  return new URL(`/models/square-inpainter-${gridSize}.onnx`, location.href).href;
+}
+
 /** The URLs this page has fetched so far (scripts, wasm, models). */
 export function fetchedUrls(): string[] {
   return performance.getEntriesByType('resource').map((entry) => entry.name);
