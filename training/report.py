@@ -36,6 +36,7 @@ LABELS = {"bert": "BERT", "cnn-local": "CNN, local", "cnn-global": "CNN, dilated
 COLORS = {"bert": "#1f77b4", "cnn-local": "#d62728", "cnn-global": "#ff7f0e", "exact": "#2ca02c"}
 GRIDS = (8, 16)
 SEED = 7
+DEPENDENCE_PER_FAMILY = 250
 
 
 def load(arch: str, n: int):
@@ -66,6 +67,41 @@ def distance_to_visible(mask: torch.Tensor, n: int) -> torch.Tensor:
         d = far.min(-1).values
         out.append(torch.where(d >= 10 ** 6, -1, d))
     return torch.cat(out)
+
+
+def local_windows(n: int, patch: int, reach: int) -> torch.Tensor:
+    """Bool [cells, cells]: the cells a CNN output for each cell can see, `reach` patches around its patch."""
+    patch_of = torch.arange(n) // patch
+    rows, cols = patch_of.repeat_interleave(n), patch_of.repeat(n)
+    return torch.maximum((rows[:, None] - rows[None]).abs(), (cols[:, None] - cols[None]).abs()) <= reach
+
+
+def outside_dependence(pixels, mask, posterior, windows, prior_images, chunk: int = 4096) -> torch.Tensor:
+    """Per hidden cell, |P_exact(white | every visible cell) - P_exact(white | the visible cells in its window)|:
+    how much of the answer lies outside what a CNN with that receptive field can see. NaN for visible cells."""
+    b_index, cell_index = torch.nonzero(mask.bool(), as_tuple=True)
+    out = torch.full(mask.shape, float("nan"))
+    for start in range(0, len(b_index), chunk):
+        b, cell = b_index[start:start + chunk], cell_index[start:start + chunk]
+        # Hidden everywhere outside the window: only the window's visible cells remain as evidence.
+        windowed = torch.where(windows[cell], mask[b], torch.ones_like(mask[b]))
+        weights = consistent(pixels[b], windowed, prior_images).float()
+        local = (weights * prior_images[:, cell].T).sum(1) / weights.sum(1)
+        out[b, cell] = (posterior[b, cell] - local).abs()
+    return out
+
+
+DEPENDENCE_BINS = (0.0, 0.01, 0.1, 0.3, 1.01)
+
+
+def dependence_curve(p, posterior, dependence) -> tuple[list, list]:
+    err = (p - posterior).abs()
+    means, counts = [], []
+    for lo, hi in zip(DEPENDENCE_BINS, DEPENDENCE_BINS[1:]):
+        rows = (dependence >= lo) & (dependence < hi)
+        counts.append(int(rows.sum()))
+        means.append(err[rows].mean().item() if rows.any() else float("nan"))
+    return means, counts
 
 
 def valid_share(completion: torch.Tensor, prior_images: torch.Tensor) -> float:
@@ -126,6 +162,26 @@ def figure_distance(results: dict, path: Path) -> None:
                 fontsize=8, va="top")
         ax.set_xticks(ks, [str(k) if k < r["maxDistance"] else f"≥{k}" for k in ks])
         ax.set_xlabel("hidden cell's distance to the nearest visible cell (cells, Chebyshev)")
+        ax.set_ylabel("mean |P(white) − exact|")
+        ax.set_title(f"{n}×{n}")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, metadata={"Software": None})
+    plt.close(fig)
+
+
+def figure_dependence(results: dict, path: Path) -> None:
+    labels = [f"{lo:g}–{min(hi, 1):g}" for lo, hi in zip(DEPENDENCE_BINS, DEPENDENCE_BINS[1:])]
+    fig, axes = plt.subplots(1, len(results), figsize=(5.2 * len(results), 3.8))
+    for ax, (n, r) in zip(np.atleast_1d(axes), results.items()):
+        x = np.arange(len(labels))
+        for arch in ARCHS:
+            ax.plot(x, r["dependence"][arch], marker="o", color=COLORS[arch], label=LABELS[arch])
+        ax.plot(x, r["dependence"]["outside"], color="gray", linestyle="--", linewidth=1,
+                label="the dependence itself")
+        ax.set_xticks(x, labels)
+        ax.set_xlabel("|P_exact(all evidence) − P_exact(evidence in the local CNN's view)|")
         ax.set_ylabel("mean |P(white) − exact|")
         ax.set_title(f"{n}×{n}")
         ax.grid(alpha=0.3)
@@ -265,6 +321,25 @@ def markdown(report: dict) -> str:
             f"{v:.4f}" for v in r["distance"]["uncertainty"]) + " |")
         lines.append("")
     lines += report["distanceReading"] + [""]
+    lines += ["## Error against evidence outside the local view", "",
+              "![Mean abs error against how much the answer depends on evidence outside the local CNN's view]"
+              "(figures/dependence.png)", "",
+              "Distance is only a proxy for what the claim is about: evidence the local CNN cannot see. This "
+              "measures the claim directly. For each hidden cell, the exact posterior is computed twice: from every "
+              "visible cell, and from only the visible cells inside the local CNN's view of that cell. Their "
+              "difference is how much the answer depends on evidence the local CNN cannot see (a perfect local "
+              "model would be off by about that much: the dashed line). First "
+              f"{DEPENDENCE_PER_FAMILY} held-out images of each family:", ""]
+    for n, r in report["grids"].items():
+        bins = [f"{lo:g}–{min(hi, 1):g}" for lo, hi in zip(DEPENDENCE_BINS, DEPENDENCE_BINS[1:])]
+        lines += [f"| {n}×{n} dependence | " + " | ".join(bins) + " |", "|---|" + "---|" * len(bins),
+                  "| hidden cells | " + " | ".join(f"{c:,}" for c in r["dependenceCounts"]) + " |"]
+        for arch in ARCHS:
+            lines.append(f"| {LABELS[arch]} | " + " | ".join(f"{v:.4f}" for v in r["dependence"][arch]) + " |")
+        lines.append("| the dependence itself | " + " | ".join(f"{v:.4f}" for v in r["dependence"]["outside"])
+                     + " |")
+        lines.append("")
+    lines += report["dependenceReading"] + [""]
     lines += ["## One example", "", "![An example: masked input, exact posterior and each model's P(white)]"
               "(figures/example.png)", "",
               "Per grid, the held-out image where the local CNN is furthest behind the BERT (mean |P − exact| "
@@ -363,6 +438,20 @@ def run(per_family_limit: int | None = None) -> dict:
         # which cells are certain.
         r["distance"]["uncertainty"], _ = distance_curve(torch.minimum(posterior, 1 - posterior), torch.zeros_like(
             posterior), mask, distance, r["maxDistance"])
+        # How much each hidden cell's answer depends on evidence outside the local CNN's view, on the first
+        # DEPENDENCE_PER_FAMILY images of each family (one posterior per hidden cell).
+        local_cfg = models["cnn-local"].config
+        reach = sum((k - 1) * d for k, d in local_cfg["layers"]) // 2
+        windows = local_windows(n, local_cfg["patch"], reach)
+        keep = torch.cat([torch.nonzero(family == i).squeeze(1)[:DEPENDENCE_PER_FAMILY]
+                          for i in range(len(MASK_FAMILIES))])
+        dependence = outside_dependence(pixels[keep], mask[keep], posterior[keep], windows, prior_images)
+        r["dependence"] = {}
+        for arch in ARCHS:
+            r["dependence"][arch], r["dependenceCounts"] = dependence_curve(p[arch][keep], posterior[keep], dependence)
+        r["dependence"]["outside"], _ = dependence_curve(posterior[keep] + dependence.nan_to_num(0), posterior[keep],
+                                                         dependence)
+        r["dependenceImages"] = len(keep)
         # The example: where the local CNN trails the BERT most.
         hidden = mask.bool()
         per_image = {arch: ((p[arch] - posterior).abs() * hidden).sum(1) / hidden.sum(1).clamp(min=1) for arch in ARCHS}
@@ -400,6 +489,15 @@ def readings(report: dict) -> None:
                      f"posterior's own uncertainty, mean min(P, 1 − P), is {far['uncertainty'] / max(near['uncertainty'], 1e-9):.2f}× "
                      ".")
     report["distanceReading"] = parts
+    parts = []
+    for n, r in report["grids"].items():
+        d = r["dependence"]
+        parts.append(f"At {n}×{n}, where nothing outside the local view matters (dependence under 0.01, "
+                     f"{r['dependenceCounts'][0]:,} cells) the mean errors are "
+                     + ", ".join(f"{d[a][0]:.4f} ({LABELS[a]})" for a in ARCHS)
+                     + f"; where it matters most (dependence 0.3 or more, {r['dependenceCounts'][-1]:,} cells) "
+                     + ", ".join(f"{d[a][-1]:.4f} ({LABELS[a]})" for a in ARCHS) + ".")
+    report["dependenceReading"] = parts
     texts = []
     for n, r in report["grids"].items():
         a = r["attention"]
@@ -426,6 +524,7 @@ def main(argv=None) -> None:
     figures = args.out / "figures"
     figures.mkdir(parents=True, exist_ok=True)
     figure_distance(report["grids"], figures / "distance.png")
+    figure_dependence(report["grids"], figures / "dependence.png")
     figure_examples({n: r["example"] for n, r in report["grids"].items()}, figures / "example.png")
     figure_attention({n: r["attention"] for n, r in report["grids"].items()}, figures / "attention.png")
     page = markdown(report)

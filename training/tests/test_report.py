@@ -68,6 +68,22 @@ class ReportTest(unittest.TestCase):
                 want = min((max(abs(r - vr), abs(c - vc)) for vr, vc in visible), default=-1)
                 self.assertEqual(int(d[b, i]), want)
 
+    def test_outside_dependence_matches_the_posterior_of_the_window_alone(self):
+        from prior import exact_posterior, images, sample_batch
+        n = 8
+        prior_images = images(n)
+        pixels, mask, _ = sample_batch(n, 100, torch.Generator().manual_seed(5), prior_images)
+        posterior = exact_posterior(pixels, mask, prior_images)
+        windows = report.local_windows(n, 1, 3)
+        dependence = report.outside_dependence(pixels, mask, posterior, windows, prior_images)
+        self.assertTrue(dependence[~mask.bool()].isnan().all())
+        self.assertGreater(int((dependence > 0.1).sum()), 0)
+        for b, cell in torch.nonzero(mask.bool())[::37].tolist():
+            windowed = mask[b].clone()
+            windowed[~windows[cell]] = 1
+            local = exact_posterior(pixels[b:b + 1], windowed[None], prior_images)[0, cell]
+            self.assertAlmostEqual(float(dependence[b, cell]), float((posterior[b, cell] - local).abs()), places=5)
+
     def test_page_and_figures_from_untrained_checkpoints(self):
         torch.manual_seed(0)
         with tempfile.TemporaryDirectory() as tmp:
@@ -90,9 +106,10 @@ class ReportTest(unittest.TestCase):
                 report.CHECKPOINTS = saved
             page = (tmp / "docs" / "evaluation.md").read_text()
             for heading in ("## The models", "### 8×8", "### 16×16", "## Error against distance",
+                            "## Error against evidence outside the local view",
                             "## Where the BERT looks", "## The seed's reference points"):
                 self.assertIn(heading, page)
-            for figure in ("distance.png", "example.png", "attention.png"):
+            for figure in ("distance.png", "dependence.png", "example.png", "attention.png"):
                 self.assertIn(f"figures/{figure}", page)
                 self.assertGreater((tmp / "docs" / "figures" / figure).stat().st_size, 1000)
 
