@@ -161,14 +161,8 @@ def figure_distance(results: dict, path: Path) -> None:
         ax.text(radius + 0.6, ax.get_ylim()[1] * 0.92, "local CNN's\nreach", color=COLORS["cnn-local"],
                 fontsize=8, va="top")
         ax.set_xticks(ks, [str(k) if k < r["maxDistance"] else f"≥{k}" for k in ks])
-        ax.set_xlabel("hidden cell's distance to the nearest visible cell (cells, Chebyshev)")
-        ax.set_ylabel("mean |P(white) − exact|")
-        ax.set_title(f"{n}×{n}")
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, metadata={"Software": None})
-    plt.close(fig)
+        label_error_axes(ax, n, "hidden cell's distance to the nearest visible cell (cells, Chebyshev)")
+    save(fig, path)
 
 
 def figure_dependence(results: dict, path: Path) -> None:
@@ -181,11 +175,20 @@ def figure_dependence(results: dict, path: Path) -> None:
         ax.plot(x, r["dependence"]["outside"], color="gray", linestyle="--", linewidth=1,
                 label="the dependence itself")
         ax.set_xticks(x, labels)
-        ax.set_xlabel("|P_exact(all evidence) − P_exact(evidence in the local CNN's view)|")
-        ax.set_ylabel("mean |P(white) − exact|")
-        ax.set_title(f"{n}×{n}")
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
+        label_error_axes(ax, n, "|P_exact(all evidence) − P_exact(evidence in the local CNN's view)|")
+    save(fig, path)
+
+
+def label_error_axes(ax, n: int, xlabel: str) -> None:
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("mean |P(white) − exact|")
+    ax.set_title(f"{n}×{n}")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+
+
+def save(fig, path: Path) -> None:
+    """PNG without the Software tag, so regenerating the same figure gives the same file."""
     fig.tight_layout()
     fig.savefig(path, metadata={"Software": None})
     plt.close(fig)
@@ -216,9 +219,7 @@ def figure_examples(examples: dict, path: Path) -> None:
         draw_grid(row[2], ex["posterior"], n, hidden, "exact P(white)")
         for ax, arch in zip(row[3:], ARCHS):
             draw_grid(ax, ex[arch], n, hidden, f"{LABELS[arch]}\n|P − exact| {ex['error'][arch]:.3f}")
-    fig.tight_layout()
-    fig.savefig(path, metadata={"Software": None})
-    plt.close(fig)
+    save(fig, path)
 
 
 def figure_attention(attention: dict, path: Path) -> None:
@@ -236,9 +237,7 @@ def figure_attention(attention: dict, path: Path) -> None:
             ax.set_title(f"layer {layer + 1}", fontsize=9)
             ax.set_xticks([])
             ax.set_yticks([])
-    fig.tight_layout()
-    fig.savefig(path, metadata={"Software": None})
-    plt.close(fig)
+    save(fig, path)
 
 
 def corner_attention(model, pixels, mask, n: int) -> dict:
