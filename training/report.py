@@ -56,10 +56,16 @@ def probabilities(model, x: torch.Tensor, batch: int = 1000) -> torch.Tensor:
         return torch.cat([torch.softmax(model(x[i:i + batch]), -1)[..., 1] for i in range(0, len(x), batch)])
 
 
+def chebyshev_apart(n: int, patch: int = 1) -> torch.Tensor:
+    """Int [cells, cells]: how many patches apart (Chebyshev) the patches of each two cells are."""
+    patch_of = torch.arange(n) // patch
+    rows, cols = patch_of.repeat_interleave(n), patch_of.repeat(n)
+    return torch.maximum((rows[:, None] - rows[None]).abs(), (cols[:, None] - cols[None]).abs())
+
+
 def distance_to_visible(mask: torch.Tensor, n: int) -> torch.Tensor:
     """Per cell, the Chebyshev distance (in cells) to the nearest visible cell; -1 where none is visible."""
-    rows, cols = torch.arange(n).repeat_interleave(n), torch.arange(n).repeat(n)
-    apart = torch.maximum((rows[:, None] - rows[None]).abs(), (cols[:, None] - cols[None]).abs())  # [cells, cells]
+    apart = chebyshev_apart(n)
     out = []
     for chunk in mask.split(500):
         hidden = chunk.bool()
@@ -71,9 +77,7 @@ def distance_to_visible(mask: torch.Tensor, n: int) -> torch.Tensor:
 
 def local_windows(n: int, patch: int, reach: int) -> torch.Tensor:
     """Bool [cells, cells]: the cells a CNN output for each cell can see, `reach` patches around its patch."""
-    patch_of = torch.arange(n) // patch
-    rows, cols = patch_of.repeat_interleave(n), patch_of.repeat(n)
-    return torch.maximum((rows[:, None] - rows[None]).abs(), (cols[:, None] - cols[None]).abs()) <= reach
+    return chebyshev_apart(n, patch) <= reach
 
 
 def outside_dependence(pixels, mask, posterior, windows, prior_images, chunk: int = 4096) -> torch.Tensor:
@@ -94,26 +98,31 @@ def outside_dependence(pixels, mask, posterior, windows, prior_images, chunk: in
 DEPENDENCE_BINS = (0.0, 0.01, 0.1, 0.3, 1.01)
 
 
-def dependence_curve(p, posterior, dependence) -> tuple[list, list]:
-    err = (p - posterior).abs()
-    means, counts = [], []
-    for lo, hi in zip(DEPENDENCE_BINS, DEPENDENCE_BINS[1:]):
-        rows = (dependence >= lo) & (dependence < hi)
-        counts.append(int(rows.sum()))
-        means.append(err[rows].mean().item() if rows.any() else float("nan"))
-    return means, counts
+def dependence_bins(dependence: torch.Tensor) -> list:
+    """Bool selections of the cells whose dependence falls in each of DEPENDENCE_BINS; visible cells (NaN) in none."""
+    return [(dependence >= lo) & (dependence < hi) for lo, hi in zip(DEPENDENCE_BINS, DEPENDENCE_BINS[1:])]
 
 
-def valid_share(completion: torch.Tensor, prior_images: torch.Tensor) -> float:
-    return consistent(completion, torch.zeros_like(completion), prior_images).any(1).float().mean().item()
+def distance_bins(mask, distance, max_distance: int) -> list:
+    """Bool selections of the hidden cells at each distance 1..max_distance (the last holds the rest)."""
+    hidden = mask.bool() & (distance > 0)
+    d = distance.clamp(max=max_distance)
+    return [hidden & (d == k) for k in range(1, max_distance + 1)]
+
+
+def bin_means(values: torch.Tensor, bins: list) -> tuple[list, list]:
+    """The mean of `values` over each selection (NaN where it is empty), and each selection's size."""
+    return [values[b].mean().item() if b.any() else float("nan") for b in bins], [int(b.sum()) for b in bins]
 
 
 def exact_metrics(posterior, pixels, mask, prior_images) -> dict:
+    """The exact posterior measured as a model: zero error, full certain-cell agreement, its own argmax."""
     hidden = mask.bool()
     white = posterior > 0.5
+    completion = torch.where(hidden, white.float(), pixels)
+    valid = consistent(completion, torch.zeros_like(completion), prior_images).any(1)
     return {"meanAbsError": 0.0, "accuracy": (white == pixels.bool())[hidden].float().mean().item(),
-            "certainAgreement": 1.0, "validOneShot": valid_share(torch.where(hidden, white.float(), pixels),
-                                                                 prior_images)}
+            "certainAgreement": 1.0, "validOneShot": valid.float().mean().item()}
 
 
 def pct(x: float, digits: int = 1) -> str:
@@ -138,14 +147,6 @@ def seed_points(models: dict) -> list[dict]:
         rows.append(row)
     return rows
 
-
-def distance_curve(p, posterior, mask, distance, max_distance: int):
-    """Mean |P - exact| over hidden cells at each distance 1..max_distance (the last bucket holds the rest)."""
-    hidden = mask.bool() & (distance > 0)
-    d = distance.clamp(max=max_distance)
-    err = (p - posterior).abs()
-    return [err[hidden & (d == k)].mean().item() if (hidden & (d == k)).any() else float("nan")
-            for k in range(1, max_distance + 1)], [int((hidden & (d == k)).sum()) for k in range(1, max_distance + 1)]
 
 
 def figure_distance(results: dict, path: Path) -> None:
@@ -427,30 +428,27 @@ def run(per_family_limit: int | None = None) -> dict:
             for arch in ARCHS:
                 r["families"][name][arch] = metrics(p[arch][rows], posterior[rows], pixels[rows], mask[rows],
                                                     prior_images)
-        distance = distance_to_visible(mask, n)
         r["maxDistance"] = 6 if n == 8 else 9
-        r["localRadius"] = (models["cnn-local"].config["receptiveField"] - 1) // 2
+        local_cfg = models["cnn-local"].config
+        r["localRadius"] = (local_cfg["receptiveField"] - 1) // 2
+        bins = distance_bins(mask, distance_to_visible(mask, n), r["maxDistance"])
         r["distance"] = {}
         for arch in ARCHS:
-            r["distance"][arch], r["distanceCounts"] = distance_curve(p[arch], posterior, mask, distance,
-                                                                      r["maxDistance"])
-        # The posterior's own uncertainty per bucket: |min(P, 1-P) - 0| is the error of a model that knew only
-        # which cells are certain.
-        r["distance"]["uncertainty"], _ = distance_curve(torch.minimum(posterior, 1 - posterior), torch.zeros_like(
-            posterior), mask, distance, r["maxDistance"])
+            r["distance"][arch], r["distanceCounts"] = bin_means((p[arch] - posterior).abs(), bins)
+        # The posterior's own uncertainty per bucket: the error of a model that knew only which cells are certain.
+        r["distance"]["uncertainty"], _ = bin_means(torch.minimum(posterior, 1 - posterior), bins)
         # How much each hidden cell's answer depends on evidence outside the local CNN's view, on the first
         # DEPENDENCE_PER_FAMILY images of each family (one posterior per hidden cell).
-        local_cfg = models["cnn-local"].config
-        reach = sum((k - 1) * d for k, d in local_cfg["layers"]) // 2
+        reach = (local_cfg["receptiveField"] // local_cfg["patch"] - 1) // 2  # in patches
         windows = local_windows(n, local_cfg["patch"], reach)
         keep = torch.cat([torch.nonzero(family == i).squeeze(1)[:DEPENDENCE_PER_FAMILY]
                           for i in range(len(MASK_FAMILIES))])
         dependence = outside_dependence(pixels[keep], mask[keep], posterior[keep], windows, prior_images)
+        bins = dependence_bins(dependence)
         r["dependence"] = {}
         for arch in ARCHS:
-            r["dependence"][arch], r["dependenceCounts"] = dependence_curve(p[arch][keep], posterior[keep], dependence)
-        r["dependence"]["outside"], _ = dependence_curve(posterior[keep] + dependence.nan_to_num(0), posterior[keep],
-                                                         dependence)
+            r["dependence"][arch], r["dependenceCounts"] = bin_means((p[arch][keep] - posterior[keep]).abs(), bins)
+        r["dependence"]["outside"], _ = bin_means(dependence, bins)
         r["dependenceImages"] = len(keep)
         # The example: where the local CNN trails the BERT most.
         hidden = mask.bool()
