@@ -159,8 +159,7 @@ def mix_noise(mask: torch.Tensor, g: torch.Generator, share: float = 0.3) -> tor
     return torch.maximum(mask, extra.float())
 
 
-
-def decoding_masks(pixels: torch.Tensor, mask: torch.Tensor, posterior: torch.Tensor, g: torch.Generator) -> torch.Tensor:
+def decoding_masks(mask: torch.Tensor, posterior: torch.Tensor, g: torch.Generator) -> torch.Tensor:
     """Masks like those iterative decoding leaves: most cells the posterior is sure of are revealed, the
     uncertain ones stay hidden, and a random share of those is revealed at its true value (as a decoder's
     commits would be). The model otherwise rarely sees a hidden region that is exactly the ambiguous band."""

@@ -173,10 +173,9 @@ def train(args: argparse.Namespace) -> dict:
     torch.manual_seed(args.seed)
     n = args.grid
     prior_images = images(n)
-    if args.arch == "bert":
-        model = SquareBert(n, args.width, args.depth, args.heads, args.patch)
-    else:
-        model = build_model(args.arch, cnn_config(args.arch, n, args.width, args.patch))
+    config = ({"gridSize": n, "width": args.width, "depth": args.depth, "heads": args.heads, "patch": args.patch}
+              if args.arch == "bert" else cnn_config(args.arch, n, args.width, args.patch))
+    model = build_model(args.arch, config)
     before = None
     if args.init:
         start_from = torch.load(args.init)
@@ -206,7 +205,7 @@ def train(args: argparse.Namespace) -> dict:
         mask = mix_noise(mask, data)
         if args.decoding_share:
             chosen = torch.rand(per_rank, 1, generator=data) < args.decoding_share
-            trajectory = decoding_masks(pixels, mask, exact_posterior(pixels, mask, prior_images), data)
+            trajectory = decoding_masks(mask, exact_posterior(pixels, mask, prior_images), data)
             mask = torch.where(chosen, trajectory, mask)
         target = exact_posterior(pixels, mask, prior_images) if args.targets == "soft" else pixels
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=autocast):
