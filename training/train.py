@@ -31,7 +31,7 @@ import torch.distributed as dist  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from export import export_onnx, write_parity_fixture  # noqa: E402
+from export import export_onnx, round_weights, write_parity_fixture  # noqa: E402
 from model import SquareBert, SquareCnn  # noqa: E402
 from prior import MIN_GRID, decoding_masks, exact_posterior, images, mix_noise, placements, sample_batch, tokens  # noqa: E402
 
@@ -95,6 +95,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=2, help="torch threads per process")
     p.add_argument("--processes", type=int, default=1, help="data-parallel worker processes to start")
+    p.add_argument("--device", default="cpu", help="cpu, or cuda[:K] for one GPU without torchrun (fp32 there)")
     p.add_argument("--probe-every", type=int, default=100)
     p.add_argument("--out", type=Path, default=None, help="ONNX path (default models/square-inpainter-N.onnx)")
     p.add_argument("--manifest", type=Path, default=None, help="manifest to update (default: models/manifest.json "
@@ -127,6 +128,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     for key in ("width", "depth", "heads", "patch", "steps", "batch", "threads", "processes", "probe_every"):
         if getattr(args, key) < 1:
             p.error(f"--{key.replace('_', '-')} must be >= 1, got {getattr(args, key)}")
+    if args.device != "cpu":
+        if not args.device.startswith("cuda") or not torch.cuda.is_available():
+            p.error(f"--device must be cpu, or cuda[:K] on a machine with a GPU; got {args.device}")
     if args.out is None and args.arch == "bert":
         args.out = MODELS / f"square-inpainter-{args.grid}.onnx"
         if args.manifest is None:
@@ -161,7 +165,7 @@ def probe_error(model, probe, autocast: bool) -> float:
 def train(args: argparse.Namespace) -> dict:
     distributed = "WORLD_SIZE" in os.environ and int(os.environ["WORLD_SIZE"]) > 1
     rank, world = 0, 1
-    device = torch.device("cpu")
+    device = torch.device(args.device)
     if distributed:
         backend = "nccl" if torch.cuda.is_available() else "gloo"
         dist.init_process_group(backend)
@@ -233,6 +237,7 @@ def train(args: argparse.Namespace) -> dict:
     record = None
     if log:
         model = model.cpu().float().eval()
+        round_weights(model)
         record = {
             "gridSize": n,
             "file": args.out.name if args.out else None,
@@ -243,6 +248,7 @@ def train(args: argparse.Namespace) -> dict:
                 "schedule": "linear warm-up, cosine decay", "optimizer": "AdamW", "targets":
                 "exact posterior (soft)" if args.targets == "soft" else "true pixels (hard)",
                 "precision": "bf16 autocast" if autocast else "fp32", "seed": args.seed,
+                "weights": "float32, Linear weights rounded to bfloat16 precision (export.round_weights)",
                 "seconds": round(seconds), "threads": args.threads, "decodingShare": args.decoding_share,
                 "init": str(args.init) if args.init else None,
                 # The run the --init checkpoint came from, where it recorded itself (checkpoints from --checkpoint).

@@ -45,6 +45,19 @@ class PipelineTest(unittest.TestCase):
         self.assertEqual(entry["training"]["steps"], 300)
         self.assertEqual(entry["prior"]["images"], 50)
 
+    def test_exported_matmul_weights_are_rounded_to_bfloat16(self):
+        import numpy as np
+        import onnx
+        from onnx import numpy_helper
+
+        graph = onnx.load(str(self.model)).graph
+        weights = {init.name: init for init in graph.initializer}
+        matmuls = [weights[node.input[1]] for node in graph.node if node.op_type == "MatMul" and node.input[1] in weights]
+        self.assertGreater(len(matmuls), 0)
+        for init in matmuls:
+            bits = numpy_helper.to_array(init).astype(np.float32).view(np.uint32)
+            self.assertTrue(np.all(bits & 0xFFFF == 0), init.name)
+
     def test_onnx_matches_pytorch_in_onnxruntime_node(self):
         check = run("node", "training/parity.mjs", str(self.model), str(self.parity))
         self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
@@ -96,7 +109,8 @@ class CommandLineTest(unittest.TestCase):
         for args, name in ((["--grid", "4"], "--grid"), (["--grid", "16", "--steps", "0"], "--steps"),
                            (["--grid", "8", "--bogus"], "--bogus"), (["--grid", "x"], "--grid"),
                            (["--grid", "9", "--patch", "2"], "--patch"),
-                           (["--grid", "8", "--decoding-share", "1.5"], "--decoding-share")):
+                           (["--grid", "8", "--decoding-share", "1.5"], "--decoding-share"),
+                           (["--grid", "8", "--device", "tpu"], "--device")):
             result = run(sys.executable, "training/train.py", *args)
             self.assertEqual(result.returncode, 2, args)
             lines = result.stderr.strip().splitlines()
