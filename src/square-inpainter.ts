@@ -16,6 +16,8 @@ import {
 import { styles } from './square-inpainter.styles.js';
 
 const DEFAULT_GRID_SIZE = 16;
+/** How long a fill over a drawn result runs before the element shows that it is working. */
+const BUSY_DELAY_MS = 100;
 const BACKENDS: readonly BackendPreference[] = ['auto', 'webgpu', 'wasm'];
 
 /** What the pointer does: nothing, paint black and white, or hide and unhide cells. */
@@ -180,7 +182,7 @@ export class SquareInpainter extends ReactiveElement {
   /** The shadow DOM's parts, made on the first update. */
   #grid?: HTMLElement;
   #progressBar?: HTMLElement;
-  #statusLine?: HTMLElement;
+  readonly #statusText = document.createTextNode('');
   /** The grid's cells, row-major, made by `drawCells()`. */
   #cells: HTMLElement[] = [];
   /** What `drawCells()` last wrote on each cell (its label, shade and tab stop), to write only the cells that changed. */
@@ -241,7 +243,9 @@ export class SquareInpainter extends ReactiveElement {
   }
 
   protected override updated(changed: PropertyValues): void {
-    if (changed.has('input') || changed.has('result') || changed.has('focusIndex')) this.#drawCells();
+    if (changed.has('input') || changed.has('focusIndex')) this.#drawCells();
+    // A new result changes only the cells that are hidden.
+    else if (changed.has('result')) this.#drawCells(true);
     if (INPUTS.some((name) => changed.has(name))) this.#autoInpaint();
   }
 
@@ -261,7 +265,7 @@ export class SquareInpainter extends ReactiveElement {
       this.#grid = this.#createPart('grid', 'grid');
       this.#progressBar = this.#createPart('progress-bar', 'progressbar');
       this.#progressBar.setAttribute('aria-label', 'Loading model');
-      this.#statusLine = this.#createPart('status', 'status');
+      this.#createPart('status', 'status').append(this.#statusText);
       const listeners = {
         keydown: this.#handleKeydown,
         focusin: this.#handleFocusin,
@@ -273,18 +277,20 @@ export class SquareInpainter extends ReactiveElement {
       for (const [type, listener] of Object.entries(listeners)) this.#grid.addEventListener(type, listener as EventListener);
     }
     const grid = this.#grid;
-    grid.setAttribute('aria-readonly', String(!this.#editable));
-    grid.setAttribute('aria-disabled', String(this.disabled || this.formDisabled));
-    grid.setAttribute('aria-busy', String(loading || this.status === 'working'));
-    grid.setAttribute('aria-label', `${size} by ${size} grid`);
-    grid.setAttribute('style', `--grid-size: ${size}`);
+    setAttributes(grid, {
+      'aria-readonly': String(!this.#editable),
+      'aria-disabled': String(this.disabled || this.formDisabled),
+      'aria-busy': String(loading || this.status === 'working'),
+      'aria-label': `${size} by ${size} grid`,
+      style: `--grid-size: ${size}`,
+    });
     const bar = this.#progressBar!;
     if (loading) {
-      bar.setAttribute('aria-valuenow', String(Math.round(this.loaded * 100)));
-      bar.setAttribute('style', `--progress: ${this.loaded}`);
+      setAttributes(bar, { 'aria-valuenow': String(Math.round(this.loaded * 100)), style: `--progress: ${this.loaded}` });
       grid.after(bar);
     } else bar.remove();
-    this.#statusLine!.textContent = this.statusText;
+    // The text node's data, not textContent, which would replace the node on every status.
+    if (this.#statusText.data !== this.statusText) this.#statusText.data = this.statusText;
   }
 
   /** A `<div>` with a part and a role, appended to `parent` (the shadow root by default). */
@@ -298,9 +304,10 @@ export class SquareInpainter extends ReactiveElement {
 
   /**
    * Makes the rows and cells when the grid's size changed, then writes each cell's tab stop, part, label,
-   * confidence and shade from the input and the result, where they changed.
+   * confidence and shade from the input and the result, where they changed; only the hidden cells' if
+   * `hiddenOnly`.
    */
-  #drawCells(): void {
+  #drawCells(hiddenOnly = false): void {
     const input = this.input;
     if (!input) return;
     const size = input.gridSize;
@@ -316,6 +323,7 @@ export class SquareInpainter extends ReactiveElement {
     const focus = Math.min(this.focusIndex, size * size - 1);
     const result = this.result;
     this.#cells.forEach((cell, index) => {
+      if (hiddenOnly && !input.mask[index]) return;
       let label = input.mask[index] ? 'hidden' : input.pixels[index] ? 'white' : 'black';
       let part = `cell cell-${label}`;
       let confidence = '';
@@ -421,6 +429,7 @@ export class SquareInpainter extends ReactiveElement {
 
   /** One request, from validation to the `inpaint` event, with one place that turns failures into `error`. */
   async #runRequest(signal: AbortSignal): Promise<InpaintResult> {
+    let busy: ReturnType<typeof setTimeout> | undefined;
     try {
       if (this.inputError) throw this.inputError;
       const input = this.input;
@@ -428,7 +437,11 @@ export class SquareInpainter extends ReactiveElement {
       if (!this.result) this.#setStatus(this.#model?.handle ? 'working' : 'loading');
       const { handle, predict } = await this.#loadModel(input);
       signal.throwIfAborted();
-      this.#setStatus('working');
+      // Over a drawn result, "Inpainting…" (and aria-busy) shows only once a fill takes long enough to notice:
+      // a fast one would flash it, and pay for one more update of the element (bench/README.md). A status
+      // that says something else (loading, an error) gives way at once.
+      if (this.status === 'done') busy = setTimeout(() => this.#setStatus('working'), BUSY_DELAY_MS);
+      else this.#setStatus('working');
       const started = performance.now();
       const decoded = await decode(predict, input.pixels, input.mask, {
         decoding: input.decoding,
@@ -457,6 +470,8 @@ export class SquareInpainter extends ReactiveElement {
       // A request that was replaced or whose element left the page ends quietly.
       if (!signal.aborted) this.#reportError(error);
       throw error;
+    } finally {
+      clearTimeout(busy);
     }
   }
 
@@ -630,6 +645,13 @@ export class SquareInpainter extends ReactiveElement {
     if (this.tool === 'draw') this.#setCell(index, value, 0);
     // Unhiding keeps the colour the cell shows, so the model's guess becomes part of the picture.
     else this.#setCell(index, value ? this.input!.pixels[index] : this.#shown(index), value);
+  }
+}
+
+/** Sets only the attributes whose values differ: an update that changes nothing leaves the DOM alone. */
+function setAttributes(element: Element, attributes: Record<string, string>): void {
+  for (const [name, value] of Object.entries(attributes)) {
+    if (element.getAttribute(name) !== value) element.setAttribute(name, value);
   }
 }
 

@@ -1,4 +1,4 @@
-import { expect, fixture, fixtureSync, html } from '@open-wc/testing';
+import { expect, fixture, fixtureSync, html, waitUntil } from '@open-wc/testing';
 import '../../dist/square-inpainter.js';
 import type { SquareInpainter } from '../../src/index.js';
 import { RELEASE_DELAY_MS } from '../../src/runtime/sessions.js';
@@ -70,6 +70,28 @@ describe('<square-inpainter> element', function () {
     expect(colour(root.querySelector('[part~="cell-black"]')!)).to.equal('rgb(0, 0, 0)');
     expect(getComputedStyle(cells[first], '::after').content).to.not.equal('none');
     expect(root.querySelector('[part~="status"]')!.textContent).to.match(/^Filled on wasm in [\d.]+ ms$/);
+  });
+
+  it('shows a fill over a drawn result as busy only once it takes a while', async () => {
+    // WebGPU here is SwiftShader: one run of the model takes hundreds of milliseconds.
+    const element = fixtureSync<SquareInpainter>(html`<square-inpainter grid-size="8" backend="webgpu" mask=${'1'.repeat(64)}></square-inpainter>`);
+    await nextEvent(element, 'inpaint');
+    await element.updateComplete;
+    const root = element.shadowRoot!;
+    const grid = root.querySelector('[part~="grid"]')!;
+    const status = root.querySelector('[part~="status"]')!;
+    expect(grid.getAttribute('aria-busy')).to.equal('false');
+    const filled = element.inpaint();
+    await element.updateComplete;
+    // Not at once: a fast fill would only flash it.
+    expect(grid.getAttribute('aria-busy')).to.equal('false');
+    expect(status.textContent).to.match(/^Filled on webgpu/);
+    await waitUntil(() => grid.getAttribute('aria-busy') === 'true', 'the grid turns busy while the fill runs', { timeout: 60_000 });
+    expect(status.textContent).to.equal('Inpainting…');
+    await filled;
+    await element.updateComplete;
+    expect(grid.getAttribute('aria-busy')).to.equal('false');
+    expect(status.textContent).to.match(/^Filled on webgpu in [\d.]+ ms$/);
   });
 
   it('is themed by custom properties on the host', async () => {
