@@ -186,7 +186,8 @@ export class SquareInpainter extends ReactiveElement {
   /** The grid's cells, row-major, made by `drawCells()`. */
   #cells: HTMLElement[] = [];
   /** What `drawCells()` last wrote on each cell (its label, shade and tab stop), to write only the cells that changed. */
-  #drawn: string[] = [];
+  #drawnState = new Int8Array(0);
+  #drawnShade = new Float32Array(0);
   #model?: ModelSlot;
   #controller?: AbortController;
   #latest?: Promise<InpaintResult>;
@@ -313,7 +314,8 @@ export class SquareInpainter extends ReactiveElement {
     const size = input.gridSize;
     if (this.#cells.length !== size * size) {
       this.#cells = [];
-      this.#drawn = [];
+      this.#drawnState = new Int8Array(size * size).fill(-1);
+      this.#drawnShade = new Float32Array(size * size);
       this.#grid!.replaceChildren();
       for (let row = 0; row < size; row++) {
         const rowElement = this.#createPart('row', 'row', this.#grid);
@@ -324,23 +326,26 @@ export class SquareInpainter extends ReactiveElement {
     const result = this.result;
     this.#cells.forEach((cell, index) => {
       if (hiddenOnly && !input.mask[index]) return;
-      let label = input.mask[index] ? 'hidden' : input.pixels[index] ? 'white' : 'black';
+      const filled = !!result && this.#filled(index);
+      const pixel = (filled ? result : input).pixels[index];
+      const probability = filled ? result.probabilities[index] : -1;
+      // What the cell shows, as numbers: nothing is formatted for a cell that is drawn already.
+      const state = 2 * (filled ? 3 + pixel : input.mask[index] ? 2 : pixel) + (index === focus ? 1 : 0);
+      if (this.#drawnState[index] === state && this.#drawnShade[index] === probability) return;
+      this.#drawnState[index] = state;
+      this.#drawnShade[index] = probability;
+      let label = input.mask[index] ? 'hidden' : pixel ? 'white' : 'black';
       let part = `cell cell-${label}`;
       let confidence = '';
       let shade = '';
-      if (result && this.#filled(index)) {
-        const probability = result.probabilities[index];
-        const white = result.pixels[index] === 1;
-        const colour = white ? 'white' : 'black';
-        confidence = `${Math.round(100 * (white ? probability : 1 - probability))}%`;
+      if (filled) {
+        const colour = pixel ? 'white' : 'black';
+        confidence = `${Math.round(100 * (pixel ? probability : 1 - probability))}%`;
         part = `cell cell-filled cell-filled-${colour}`;
         label = `filled ${colour}, ${confidence} sure`;
         shade = `--p: ${probability.toFixed(3)}`;
       }
-      const tabIndex = index === focus ? 0 : -1;
-      if (this.#drawn[index] === label + shade + tabIndex) return;
-      this.#drawn[index] = label + shade + tabIndex;
-      cell.tabIndex = tabIndex;
+      cell.tabIndex = index === focus ? 0 : -1;
       cell.setAttribute('part', part);
       cell.setAttribute('aria-label', label);
       cell.setAttribute('data-confidence', confidence);
