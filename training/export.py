@@ -12,13 +12,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from prior import images, sample_batch, tokens  # noqa: E402
+from prior import images, sample_batch, tokens
 
 OPSET = 17
 
@@ -107,11 +105,9 @@ def main() -> None:
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--parity", type=Path, default=None, help="also write a parity fixture")
     args = p.parse_args()
-    from train import build_model
+    from train import load_checkpoint
 
-    saved = torch.load(args.checkpoint, map_location="cpu")
-    model = build_model(saved.get("arch", "bert"), saved["config"])
-    model.load_state_dict(saved["state"])
+    model, _ = load_checkpoint(args.checkpoint)
     round_weights(model)
     export_onnx(model, args.out)
     if args.parity:

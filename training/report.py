@@ -26,7 +26,7 @@ import torch  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from evaluate import PER_FAMILY, held_out, metrics, predict  # noqa: E402
 from prior import MASK_FAMILIES, consistent, exact_posterior, images, sample_batch, tokens  # noqa: E402
-from train import build_model  # noqa: E402
+from train import load_checkpoint  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKPOINTS = ROOT / "training" / "checkpoints"  # tests point this elsewhere
@@ -44,10 +44,7 @@ def load(arch: str, n: int):
     if not path.exists():
         raise SystemExit(f"report.py: {path.relative_to(ROOT)} is missing; train it with "
                          f"training/train.py --grid {n} --arch {arch} --checkpoint {path.relative_to(ROOT)}")
-    checkpoint = torch.load(path)
-    model = build_model(checkpoint.get("arch", "bert"), checkpoint["config"])
-    model.load_state_dict(checkpoint["state"])
-    return model.eval(), checkpoint.get("record")
+    return load_checkpoint(path)
 
 
 def probabilities(model, x: torch.Tensor, batch: int = 1000) -> torch.Tensor:

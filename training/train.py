@@ -71,6 +71,14 @@ def build_model(arch: str, config: dict) -> torch.nn.Module:
     return SquareCnn(n, config["width"], config["layers"], config["patch"])
 
 
+def load_checkpoint(path: Path) -> tuple[torch.nn.Module, dict | None]:
+    """The model a `--checkpoint` file holds (in eval mode), and the training record saved with it, if any."""
+    saved = torch.load(path, map_location="cpu")
+    model = build_model(saved.get("arch", "bert"), saved["config"])
+    model.load_state_dict(saved["state"])
+    return model.eval(), saved.get("record")
+
+
 def cnn_config(arch: str, n: int, width: int | None, patch: int | None) -> dict:
     shape = CNN_LAYERS.get((arch, n)) or CNN_LAYERS[(arch, 8)]
     return {"gridSize": n, "width": width or shape["width"], "layers": shape["layers"],
