@@ -477,6 +477,8 @@ export class SquareInpainter extends ReactiveElement {
       throw error;
     } finally {
       clearTimeout(busy);
+      // A settled request has nothing left to abort: the next one need not abort it (a DOMException each time).
+      if (this.#controller?.signal === signal) this.#controller = undefined;
     }
   }
 
@@ -571,7 +573,8 @@ export class SquareInpainter extends ReactiveElement {
       status === 'loading' ? 'Loading model…'
       : status === 'working' ? 'Inpainting…'
       : status === 'error' ? `Error: ${message}`
-      : result ? `Filled on ${result.backend} in ${result.durationMs.toFixed(1)} ms`
+      // Whole milliseconds: fills that take about as long as the last leave the line, and the page's layout, alone.
+      : result ? `Filled on ${result.backend} in ${result.durationMs < 0.5 ? '<1' : Math.round(result.durationMs)} ms`
       : '';
   }
 

@@ -69,7 +69,7 @@ describe('<square-inpainter> element', function () {
     expect(colour(root.querySelector('[part~="cell-white"]')!)).to.equal('rgb(255, 255, 255)');
     expect(colour(root.querySelector('[part~="cell-black"]')!)).to.equal('rgb(0, 0, 0)');
     expect(getComputedStyle(cells[first], '::after').content).to.not.equal('none');
-    expect(root.querySelector('[part~="status"]')!.textContent).to.match(/^Filled on wasm in [\d.]+ ms$/);
+    expect(root.querySelector('[part~="status"]')!.textContent).to.match(/^Filled on wasm in (<1|\d+) ms$/);
   });
 
   it('shows a fill over a drawn result as busy only once it takes a while', async () => {
@@ -91,7 +91,7 @@ describe('<square-inpainter> element', function () {
     await filled;
     await element.updateComplete;
     expect(grid.getAttribute('aria-busy')).to.equal('false');
-    expect(status.textContent).to.match(/^Filled on webgpu in [\d.]+ ms$/);
+    expect(status.textContent).to.match(/^Filled on webgpu in (<1|\d+) ms$/);
   });
 
   it('is themed by custom properties on the host', async () => {
