@@ -53,7 +53,7 @@ function parseArgs(argv) {
     // The README's table follows bench/results.json only.
     updateReadme: !quick && value('--out') === undefined,
     warmup: quick ? 1 : 5,
-    reps: quick ? 3 : 40,
+    reps: quick ? 3 : 120,
     // WebGPU on SwiftShader takes about half a second a run: fewer rounds keep the bench within minutes.
     webgpuReps: quick ? 3 : 15,
     rawReps: quick ? 4 : 20,

@@ -10,7 +10,9 @@ export type Decoding = 'iterative' | 'one-shot' | 'sample';
 /**
  * One model run: tokens (0 black, 1 white, 2 hidden) per cell in, P(white) per
  * cell out. The decoder reuses the `tokens` buffer between runs, so a
- * predictor that keeps it past its promise must copy it.
+ * predictor that keeps it past its promise must copy it; it reads each
+ * prediction before it asks for the next, so a predictor may reuse its output
+ * array.
  */
 export type Predictor = (tokens: Uint8Array) => Promise<Float32Array>;
 
@@ -169,10 +171,12 @@ export async function decode(
   const cells = pixels.length;
   const filled = new Uint8Array(cells);
   const probabilities = new Float32Array(cells);
+  // The working arrays share one buffer: allocating a typed array costs more than a one-shot decode's arithmetic.
+  const scratch = new ArrayBuffer(cells * 17);
   // toTokens also rejects a mask of another length than pixels.
-  const tokens = toTokens(pixels, mask);
+  const tokens = toTokens(pixels, mask, new Uint8Array(scratch, cells * 16, cells));
   // Hidden cells, compacted as they are committed.
-  const hidden = new Int32Array(cells);
+  const hidden = new Int32Array(scratch, 0, cells);
   let hiddenCount = 0;
   for (let i = 0; i < cells; i++) {
     if (tokens[i] === MASKED) hidden[hiddenCount++] = i;
@@ -180,12 +184,12 @@ export async function decode(
   }
 
   const draw = seed === undefined ? undefined : mulberry32(seed);
-  const white = new Float32Array(cells);
-  const doubt = new Float32Array(cells);
+  const white = new Float32Array(scratch, cells * 4, cells);
+  const doubt = new Float32Array(scratch, cells * 8, cells);
   const byDoubt = (a: number, b: number) => doubt[a] - doubt[b] || a - b;
   let runs = 0;
   // Cells committed in the current run carry its number, for nextToCommitted.
-  const committedIn = new Int32Array(cells);
+  const committedIn = new Int32Array(scratch, cells * 12, cells);
   const side = Math.sqrt(cells);
   const nextToCommitted = (cell: number) => {
     if (!Number.isInteger(side)) return false;

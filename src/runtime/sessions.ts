@@ -169,6 +169,8 @@ async function createSession(model: Uint8Array, backend: Backend, url: string): 
       createPredictor(cellCount) {
         const data = inputType === 'int64' ? new BigInt64Array(cellCount) : new Int32Array(cellCount);
         const feeds: Record<string, Tensor> = { [input.name]: new ort.Tensor(inputType, data, [1, cellCount]) };
+        // Reused by every run: the decoder reads a prediction before it asks for the next (Predictor).
+        const probabilities = new Float32Array(cellCount);
         const fill =
           data instanceof BigInt64Array
             ? (tokens: Uint8Array) => {
@@ -189,7 +191,6 @@ async function createSession(model: Uint8Array, backend: Backend, url: string): 
                 );
               }
               const values = logits.data;
-              const probabilities = new Float32Array(cellCount);
               for (let i = 0; i < cellCount; i++) {
                 probabilities[i] = 1 / (1 + Math.exp(values[2 * i] - values[2 * i + 1]));
               }
