@@ -103,12 +103,15 @@ export const styles = css`
     background: var(--square-inpainter-accent);
   }
 
-  /* As wide as the grid, whatever it says: a new text then lays out this line alone, not the element and the
-     page around it (half the layout a changed status costs otherwise, bench/README.md). */
   [part~='status'] {
-    contain: inline-size layout;
     min-height: 1.2em;
     margin-top: 0.25em;
     font-size: 0.8em;
+  }
+
+  /* As wide as the grid, whatever it says: a new text then lays out this line alone, not the element and the
+     page around it (bench/README.md). An error, which may come before there is a grid, takes the width it needs. */
+  [part~='status']:not([data-error]) {
+    contain: inline-size layout;
   }
 `;

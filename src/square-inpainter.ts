@@ -297,6 +297,8 @@ export class SquareInpainter extends ReactiveElement {
     } else bar.remove();
     // The text node's data, not textContent, which would replace the node on every status.
     if (this.#statusText.data !== this.statusText) this.#statusText.data = this.statusText;
+    // An error takes the width it needs (there may be no grid yet); other statuses keep to the grid's.
+    this.#statusText.parentElement!.toggleAttribute('data-error', this.status === 'error');
   }
 
   /** A `<div>` with a part and a role, appended to `parent` (the shadow root by default). */

@@ -140,6 +140,9 @@ describe('bad input', function () {
       expect(inpaints, 'no result for a bad input').to.have.length(0);
       const status = element.shadowRoot!.querySelector('[part~="status"]')!;
       expect(status.textContent).to.contain(detail.message);
+      await element.updateComplete;
+      // No grid is drawn yet: the message takes the width it needs, not a column one word wide.
+      expect(status.getBoundingClientRect().width).to.be.above(200);
 
       const recovered = nextEvent(element, 'inpaint');
       for (const [name, value] of Object.entries(bad.fix)) {
