@@ -5,6 +5,7 @@ import { MAX_GRID_SIZE, MIN_GRID_SIZE, parseCells, serializeCells } from './grid
 import {
   BUNDLED_GRID_SIZES,
   ModelLoadError,
+  RuntimeLoadError,
   bundledModelUrl,
   openModel,
   setAssetLocations,
@@ -496,8 +497,8 @@ export class SquareInpainter extends ReactiveElement {
     this.#releaseModel();
     const slot: ModelSlot = { key, released: false, ready: undefined! };
     this.#reportProgress(0);
-    // The download is the first 90%; starting the runtime and the warm-up run make the rest.
-    const onProgress = (fraction: number) => this.#model === slot && this.#reportProgress(0.9 * fraction);
+    // The runtime reports the whole load (downloads, then the session's start); 1 comes just before `load`.
+    const onProgress = (fraction: number) => this.#model === slot && this.#reportProgress(fraction);
     slot.ready = openModel(input.modelUrl, input.backend, onProgress).then((handle) => {
       slot.handle = handle;
       if (slot.released) {
@@ -512,7 +513,8 @@ export class SquareInpainter extends ReactiveElement {
         );
       }
       this.#reportProgress(1);
-      this.#emit('load', { backend: handle.backend, gridSize: input.gridSize, modelUrl: input.modelUrl } satisfies LoadDetail);
+      const { backend, adapter, reason } = handle;
+      this.#emit('load', { backend, adapter, reason, gridSize: input.gridSize, modelUrl: input.modelUrl } satisfies LoadDetail);
       return { handle, predict: handle.createPredictor(cellCount) };
     });
     // A failed load is not kept: the next request tries again.
@@ -586,6 +588,8 @@ export class SquareInpainter extends ReactiveElement {
     if (error instanceof AttributeError) {
       type = 'invalid-attribute';
       attribute = error.attribute;
+    } else if (error instanceof RuntimeLoadError) {
+      type = 'runtime-load';
     } else if (error instanceof ModelLoadError) {
       type = 'model-load';
       if (this.modelSrc) {
