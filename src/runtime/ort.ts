@@ -77,6 +77,11 @@ async function startRuntime(build: RuntimeBuild, onBytes: ByteProgress): Promise
   const wasmUrl = wasmUrlForRuntime(build);
   const [ort, wasm] = await Promise.all([importBuild(build), fetchWasm(wasmUrl, build, onBytes)]);
   ort.env.wasm.wasmBinary = wasm;
+  // Parcel (and webpack) replace `import.meta.url` with the module's file: path at build time. onnxruntime-web
+  // then starts its thread workers from a URL that webpack rewrites to an emitted copy of the build but Parcel
+  // leaves as a file: URL no page can fetch, and the wasm backend fails to start for good. Where this module's
+  // own URL was replaced so, the runtime keeps to one thread and starts no worker.
+  if (import.meta.url.startsWith('file:')) ort.env.wasm.numThreads = 1;
   // ORT's warnings (e.g. shape ops placed on the CPU beside WebGPU) are for its developers, not a page's console.
   ort.env.logLevel = 'error';
   let queue: Promise<unknown> = Promise.resolve();

@@ -13,6 +13,7 @@ import {
   loadRuntime,
   looksLikeHtml,
   runtimeBuildFor,
+  RuntimeLoadError,
   webGpuAdapter,
   type Backend,
   type Runtime,
@@ -220,6 +221,11 @@ function createSession(
     try {
       session = await ort.InferenceSession.create(model, { executionProviders: [backend], logSeverityLevel: 3 });
     } catch (cause) {
+      // onnxruntime-web says so when its backend itself did not start (its wasm, or its thread workers): the
+      // runtime's fault, not the model's.
+      if (/no available backend/i.test(describeError(cause))) {
+        throw new RuntimeLoadError(`onnxruntime-web could not start its ${backend} backend (${describeError(cause)})`, { cause });
+      }
       throw new ModelLoadError(`${url} is not an ONNX model onnxruntime-web can load (${describeError(cause)})`, { cause });
     }
     onProgress(0.95);

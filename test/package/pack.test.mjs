@@ -154,6 +154,9 @@ async function inpaintOn(url) {
   const page = await browser.newPage();
   const requests = [];
   const failures = [];
+  // This machine has 2 cores, on which onnxruntime-web runs one thread and starts no worker; a page that says it
+  // has 8 makes it start its thread workers, which a bundler must be able to load from its output as well.
+  await page.evaluateOnNewDocument(() => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => 8 }));
   await page.setRequestInterception(true);
   page.on('request', (request) => {
     const requested = request.url();
@@ -179,7 +182,7 @@ async function inpaintOn(url) {
         ]);
         const entries = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')];
         const bytes = entries.reduce((sum, entry) => sum + (entry.transferSize || entry.encodedBodySize || 0), 0);
-        return { outcome, bytes, isolated: globalThis.crossOriginIsolated };
+        return { outcome, bytes, isolated: globalThis.crossOriginIsolated, threads: navigator.hardwareConcurrency };
       });
     let result;
     try {
