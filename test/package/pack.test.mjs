@@ -7,8 +7,8 @@
 // Needs `npm run build` first (npm test does it) and the bundled models in models/.
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { createReadStream, existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import puppeteer from 'puppeteer-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
-import { CONTENT_TYPES } from '../../scripts/content-types.mjs';
+import { serveFolder } from '../support/static-server.mjs';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -30,28 +30,11 @@ let packed;
 const servers = [];
 const processes = [];
 
-/** A static server for `folder`, cross-origin isolated like the README asks, so onnxruntime-web may use threads. */
+/** Serves `folder` cross-origin isolated (so onnxruntime-web may use threads) until the tests end. */
 async function serve(folder) {
-  const server = createServer(async (request, response) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    let file = path.join(folder, decodeURIComponent(url.pathname));
-    response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-    response.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
-    response.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
-    try {
-      if (!file.startsWith(folder)) throw new Error('outside');
-      if (file.endsWith('/')) file = path.join(file, 'index.html');
-      const info = await stat(file);
-      if (!info.isFile()) throw new Error('not a file');
-      response.writeHead(200, { 'Content-Type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream', 'Content-Length': info.size });
-      createReadStream(file).pipe(response);
-    } catch {
-      response.writeHead(404, { 'Content-Type': 'text/plain' }).end(`not found: ${url.pathname}`);
-    }
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const server = await serveFolder(folder);
   servers.push(server);
-  return `http://127.0.0.1:${server.address().port}`;
+  return server.origin;
 }
 
 /** A port no one listens on now. */
