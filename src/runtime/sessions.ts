@@ -230,11 +230,13 @@ function createSession(
     }
     onProgress(0.95);
     const input = session.inputMetadata[0];
-    const outputName = session.outputNames[0];
+    // `logits` is the contract's output; a model may add others (e.g. `attention`), which plain fills never fetch.
+    const outputName = session.outputNames.includes('logits') ? 'logits' : session.outputNames[0];
+    const fetches = [outputName];
     const inputType = input?.isTensor ? input.type : undefined;
     const cells = input?.isTensor ? input.shape[1] : undefined;
     try {
-      if (session.inputNames.length !== 1 || session.outputNames.length !== 1 || (inputType !== 'int64' && inputType !== 'int32')) {
+      if (session.inputNames.length !== 1 || session.outputNames.length < 1 || (inputType !== 'int64' && inputType !== 'int32')) {
         throw new Error('one int64 input tokens [batch, N*N] and one float32 output logits [batch, N*N, 2]');
       }
       const predictorFor = (cellCount: number) => {
@@ -251,7 +253,7 @@ function createSession(
         return async (tokens: Uint8Array) => {
           if (tokens.length !== cellCount) throw new RangeError(`predict: expected ${cellCount} tokens, got ${tokens.length}`);
           fill(tokens);
-          const logits = (await session.run(feeds))[outputName] as TypedTensor<'float32'>;
+          const logits = (await session.run(feeds, fetches))[outputName] as TypedTensor<'float32'>;
           try {
             if (logits.type !== 'float32' || logits.data.length !== cellCount * 2) {
               throw new RangeError(
