@@ -164,12 +164,22 @@ async function timeConfiguration(browser, origin, options, grid, modeName, flops
 }
 
 /**
+ * The pages whose bytes to the first inpaint are counted: WASM only, and WebGPU with each of its builds (`auto`
+ * would take WASM on this machine's software adapter, so the WebGPU pages ask for `webgpu`).
+ */
+const BYTE_PAGES = [
+  { page: 'wasm-only', backend: 'wasm' },
+  { page: 'webgpu, JSPI', backend: 'webgpu' },
+  { page: 'webgpu, asyncify (no JSPI)', backend: 'webgpu', query: '&nojspi=1' },
+];
+
+/**
  * Loads bench/first-inpaint.html in a fresh context and counts the bytes it downloads until the first inpaint: the
  * response bodies as the server sent them (gzip), with Chromium's own count (CDP, headers included) beside them.
  * The server's count is the one reported: Chromium sometimes reports a streamed response that the page read to
  * its end as aborted, without a byte count.
  */
-async function countBytes(browser, server, grid, backend) {
+async function countBytes(browser, server, grid, { page: pageName, backend, query = '' }) {
   const { origin } = server;
   return withPage(browser, async (page) => {
     const cdp = await page.createCDPSession();
@@ -186,7 +196,7 @@ async function countBytes(browser, server, grid, backend) {
       if (request) request.done = true;
     });
     server.takeSent();
-    await page.goto(`${origin}/bench/first-inpaint.html?backend=${backend}&grid=${grid}`);
+    await page.goto(`${origin}/bench/first-inpaint.html?backend=${backend}&grid=${grid}${query}`);
     await page.waitForFunction('window.firstInpaint', { timeout: 180_000 });
     const sent = server.takeSent();
     // Chromium's events can come a little after the page has used the response.
@@ -205,7 +215,7 @@ async function countBytes(browser, server, grid, backend) {
     const browserCount = [...requests.values()].map(({ url, bytes }) => ({ path: new URL(url).pathname, bytes }));
     return {
       grid,
-      page: backend === 'wasm' ? 'wasm-only' : 'webgpu',
+      page: pageName,
       backend: result.backend,
       totalBytes: sent.reduce((sum, file) => sum + file.bytes, 0),
       // Cross-checks: Chromium's count with response headers (0 for a response it reported as aborted), and
@@ -213,7 +223,7 @@ async function countBytes(browser, server, grid, backend) {
       cdpBytes: browserCount.reduce((sum, file) => sum + file.bytes, 0),
       resourceTimingBytes: result.resourceTimingBytes,
       requests: sent.length,
-      fetchedWebGpuWasm: sent.some((file) => file.path.endsWith('ort-wasm-simd-threaded.asyncify.wasm')),
+      fetchedWebGpuWasm: sent.some((file) => /ort-wasm-simd-threaded\.(asyncify|jspi)\.wasm$/.test(file.path)),
       files: sent,
       browserCount,
     };
@@ -228,12 +238,12 @@ async function gzipSizes(distDir, modelsDir, grids) {
   const ort = (name) => path.join(distDir, 'ort', name);
   return [
     await entry('element JS (Lit included, ORT excluded)', path.join(distDir, 'square-inpainter.js'), 'dist/square-inpainter.js'),
-    await entry('ORT JS, WASM build', ort('ort.wasm.min.mjs'), 'dist/ort/ort.wasm.min.mjs'),
-    await entry('ORT JS, WASM build: wasm glue', ort('ort-wasm-simd-threaded.mjs'), 'dist/ort/ort-wasm-simd-threaded.mjs'),
+    await entry('ORT JS, WASM build', ort('ort.wasm.bundle.min.mjs'), 'dist/ort/ort.wasm.bundle.min.mjs'),
     await entry('ORT wasm, WASM build', ort('ort-wasm-simd-threaded.wasm'), 'dist/ort/ort-wasm-simd-threaded.wasm'),
-    await entry('ORT JS, WebGPU build', ort('ort.webgpu.min.mjs'), 'dist/ort/ort.webgpu.min.mjs'),
-    await entry('ORT JS, WebGPU build: wasm glue', ort('ort-wasm-simd-threaded.asyncify.mjs'), 'dist/ort/ort-wasm-simd-threaded.asyncify.mjs'),
-    await entry('ORT wasm, WebGPU build', ort('ort-wasm-simd-threaded.asyncify.wasm'), 'dist/ort/ort-wasm-simd-threaded.asyncify.wasm'),
+    await entry('ORT JS, WebGPU build (JSPI)', ort('ort.jspi.bundle.min.mjs'), 'dist/ort/ort.jspi.bundle.min.mjs'),
+    await entry('ORT wasm, WebGPU build (JSPI)', ort('ort-wasm-simd-threaded.jspi.wasm'), 'dist/ort/ort-wasm-simd-threaded.jspi.wasm'),
+    await entry('ORT JS, WebGPU build (asyncify)', ort('ort.webgpu.bundle.min.mjs'), 'dist/ort/ort.webgpu.bundle.min.mjs'),
+    await entry('ORT wasm, WebGPU build (asyncify)', ort('ort-wasm-simd-threaded.asyncify.wasm'), 'dist/ort/ort-wasm-simd-threaded.asyncify.wasm'),
     ...(await Promise.all(grids.map((grid) => entry(`model ${grid}×${grid}`, path.join(modelsDir, `square-inpainter-${grid}.onnx`))))),
   ];
 }
@@ -295,7 +305,7 @@ export async function measure(options, { modelsDir, distDir, onTiming = () => {}
     const bytes = [];
     const byteGrids = !options.parts.includes('bytes') ? [] : options.quick ? options.grids : [16];
     for (const grid of byteGrids) {
-      for (const backend of options.quick ? ['wasm'] : ['wasm', 'auto']) bytes.push(await countBytes(browser, server, grid, backend));
+      for (const page of options.quick ? BYTE_PAGES.slice(0, 1) : BYTE_PAGES) bytes.push(await countBytes(browser, server, grid, page));
     }
 
     return {

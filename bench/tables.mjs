@@ -133,8 +133,12 @@ export function targetLines(results) {
       `${verdict}: WASM-only page (${b.grid}×${b.grid}) ≤ 4.5 MB gzip to first inpaint, never the WebGPU wasm: ${MB(b.totalBytes)}, WebGPU wasm ${b.fetchedWebGpuWasm ? 'fetched' : 'not fetched'}`,
     );
   }
+  for (const b of results.bytes.filter((entry) => entry.page === 'webgpu, JSPI')) {
+    const verdict = b.backend !== 'webgpu' || b.totalBytes > 4.8e6 ? 'MISSED' : 'met';
+    lines.push(`${verdict}: WebGPU page with JSPI (${b.grid}×${b.grid}, ran on ${b.backend}) ≤ 4.8 MB gzip to first inpaint: ${MB(b.totalBytes)}`);
+  }
   const element = results.sizes[0];
-  lines.push(`${element.gzipBytes <= 12_000 ? 'met' : element.gzipBytes <= 12 * 1024 ? 'met as KiB, missed as KB' : 'MISSED'}: element JS ≤ 12 KB gzip: ${element.gzipBytes.toLocaleString('en-US')} B`);
+  lines.push(`${element.gzipBytes <= 16_000 ? 'met' : element.gzipBytes <= 16 * 1024 ? 'met as KiB, missed as KB' : 'MISSED'}: element JS ≤ 16 KB gzip (Lit included): ${element.gzipBytes.toLocaleString('en-US')} B`);
   return lines;
 }
 
