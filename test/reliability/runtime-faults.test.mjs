@@ -119,3 +119,17 @@ for (const [server, options] of [
     }
   });
 }
+
+test('a model URL that answers with an HTML page (a dev server or static host fallback) is reported as such', { timeout: 120_000 }, async () => {
+  const { page, close } = await openPage();
+  try {
+    const failed = await fill(page, { ...GRID_8, 'model-src': '/test/reliability/page.html' });
+    assert.equal(failed.type, 'error');
+    assert.equal(failed.errorType, 'model-load');
+    assert.match(failed.message, /page\.html answered with an HTML page, not an ONNX model/);
+    assertFilled(await refill(page, 0, { 'model-src': '/models/square-inpainter-8.onnx' }));
+    assert.deepEqual(await pageEvents(page), []);
+  } finally {
+    await close();
+  }
+});
