@@ -140,7 +140,7 @@ def write_parity_fixture(model: torch.nn.Module, path: Path, prior_images: torch
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description="Re-export a train.py checkpoint (BERT or CNN) to ONNX, its weights rounded.")
+    p = argparse.ArgumentParser(description="Re-export a train.py checkpoint (BERT or CNN) to ONNX, its Linear weights rounded to bfloat16 precision unless --keep-weights.")
     p.add_argument("--checkpoint", type=Path, required=True)
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--parity", type=Path, default=None, help="also write a parity fixture")
