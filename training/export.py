@@ -60,6 +60,12 @@ def export_onnx(model: torch.nn.Module, path: Path) -> None:
                           opset_version=OPSET, do_constant_folding=True)
     graph = onnx.load(str(tmp))
     shorten_names(graph)
+    if "attention" in names:
+        # The trace reshapes to [-1, N*N, N*N], which leaves the two cell axes unnamed; state them.
+        cells = model.grid_size ** 2
+        attention = next(output for output in graph.graph.output if output.name == "attention")
+        for dim in attention.type.tensor_type.shape.dim[1:]:
+            dim.dim_value = cells
     onnx.checker.check_model(graph)
     onnx.save(graph, str(tmp))
     os.replace(tmp, path)
