@@ -200,7 +200,7 @@ export class SquareInpainter extends LitElement {
     const status = this.#status();
     const editing = this.#editing;
     return html`<div part="grid" role="grid" aria-label="${size} by ${size} grid" style=${cssProperties({ '--grid-size': String(size) })}
-        aria-readonly=${String(!this.#editable)} aria-disabled=${String(this.disabled || this.#form.disabled)}
+        aria-readonly=${String(!this.#editable)} aria-disabled=${String(!!this.disabled || this.#form.disabled)}
         aria-busy=${String(status === 'loading' || status === 'working')} @keydown=${editing.handleKeydown} @focusin=${editing.handleFocusin}
         @pointerdown=${editing.handlePointerdown} @pointermove=${editing.handlePointermove} @pointerup=${editing.handlePointerup}
         @pointercancel=${editing.handlePointerup}>${guard([this.input, this.#inference.value, editing.focusIndex], () => this.#renderRows())}</div>
