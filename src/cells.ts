@@ -36,6 +36,15 @@ export function shownPixel(index: number, pixels: Uint8Array, mask: Uint8Array, 
   return (isFilled(index, mask, fill) ? fill!.pixels : pixels)[index];
 }
 
+/**
+ * `next`, or `drawn` where both show the same: the same pixels, probabilities and mask. A fill that repeats the
+ * last (the same request again) then keeps the object the cells were rendered from, and they are not rendered again.
+ */
+export function sameOr(drawn: Fill | undefined, next: Fill): Fill {
+  if (!drawn) return next;
+  return same(drawn.pixels, next.pixels) && same(drawn.probabilities, next.probabilities) && same(drawn.mask, next.mask) ? drawn : next;
+}
+
 /** What cell `index` shows, from the input's pixels and mask and the drawn fill. */
 export function cellView(index: number, pixels: Uint8Array, mask: Uint8Array, fill?: Fill): CellView {
   if (!isFilled(index, mask, fill)) return PLAIN[mask[index] ? 2 : pixels[index] ? 1 : 0];
@@ -49,4 +58,10 @@ export function cellView(index: number, pixels: Uint8Array, mask: Uint8Array, fi
     confidence,
     shade: probability.toFixed(3),
   };
+}
+
+function same(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -3,7 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { guard } from 'lit/directives/guard.js';
 import { map } from 'lit/directives/map.js';
 import { range } from 'lit/directives/range.js';
-import { cellView, shownPixel, type Fill } from './cells.js';
+import { cellView, sameOr, shownPixel, type Fill } from './cells.js';
 import { FormController } from './controllers/form-controller.js';
 import { GridEditingController } from './controllers/grid-editing-controller.js';
 import { InferenceController } from './controllers/inference-controller.js';
@@ -27,8 +27,9 @@ const textAttribute = { toAttribute: (value: unknown) => (value == null ? null :
 
 type Status = 'loading' | 'working' | 'done' | 'error';
 
-/** A drawn fill and the `inpaint` detail it was announced with. */
-interface Inpainted extends Fill {
+/** A fill and the `inpaint` detail it was announced with. */
+interface Inpainted {
+  fill: Fill;
   detail: InpaintDetail;
 }
 
@@ -133,7 +134,7 @@ export class SquareInpainter extends LitElement {
     size: () => this.input?.gridSize ?? 0,
     tool: () => (this.#editable ? (this.tool as 'draw' | 'mask') : null),
     cell: (index) => ({ pixel: this.input!.pixels[index], hidden: this.input!.mask[index] }),
-    shown: (index) => shownPixel(index, this.input!.pixels, this.input!.mask, this.#inference.value),
+    shown: (index) => shownPixel(index, this.input!.pixels, this.input!.mask, this.#inference.value?.fill),
     setCell: (index, pixel, hidden) => this.#setCell(index, pixel, hidden),
     cells: () => this.renderRoot.querySelectorAll<HTMLElement>('[role="gridcell"]'),
   });
@@ -203,7 +204,7 @@ export class SquareInpainter extends LitElement {
         aria-readonly=${String(!this.#editable)} aria-disabled=${String(!!this.disabled || this.#form.disabled)}
         aria-busy=${String(status === 'loading' || status === 'working')} @keydown=${editing.handleKeydown} @focusin=${editing.handleFocusin}
         @pointerdown=${editing.handlePointerdown} @pointermove=${editing.handlePointermove} @pointerup=${editing.handlePointerup}
-        @pointercancel=${editing.handlePointerup}>${guard([this.input, this.#inference.value, editing.focusIndex], () => this.#renderRows())}</div>
+        @pointercancel=${editing.handlePointerup}>${guard([this.input, this.#inference.value?.fill, editing.focusIndex], () => this.#renderRows())}</div>
       ${status === 'loading' ? this.#renderProgressBar() : nothing}
       <div part="status" role="status" ?data-error=${status === 'error'}>${this.#statusText(status)}</div>`;
   }
@@ -213,7 +214,7 @@ export class SquareInpainter extends LitElement {
     const input = this.input;
     if (!input) return nothing;
     const { gridSize: size, pixels, mask } = input;
-    const fill = this.#inference.value;
+    const fill = this.#inference.value?.fill;
     const focus = this.#editing.focusFor(size);
     return map(range(size), (row) => html`<div part="row" role="row">${map(range(row * size, row * size + size), (index) => {
       const cell = cellView(index, pixels, mask, fill);
@@ -274,7 +275,9 @@ export class SquareInpainter extends LitElement {
       runs: decoded.runs,
     };
     if (decoded.seed !== undefined) detail.seed = decoded.seed;
-    return complete({ pixels: decoded.pixels, probabilities: decoded.probabilities, mask: input.mask, detail });
+    // A fill that shows what is drawn already keeps the drawn one: the cells need no new render.
+    const fill = sameOr(this.#inference.value?.fill, { pixels: decoded.pixels, probabilities: decoded.probabilities, mask: input.mask });
+    return complete({ fill, detail });
   }
 
   #autoInpaint(): void {

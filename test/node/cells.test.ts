@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cellView, isFilled, shownPixel, type Fill } from '../../src/cells.js';
+import { cellView, isFilled, sameOr, shownPixel, type Fill } from '../../src/cells.js';
 
 // Four cells: black, white, hidden and not filled, hidden and filled (white at 0.9).
 const pixels = Uint8Array.of(0, 1, 0, 0);
@@ -36,5 +36,21 @@ describe('cellView', () => {
     assert.equal(shownPixel(3, pixels, mask, fill), 1);
     assert.equal(shownPixel(3, pixels, mask), 0);
     assert.equal(shownPixel(1, pixels, mask, fill), 1);
+  });
+});
+
+describe('sameOr', () => {
+  it('keeps the drawn fill for one that shows the same, so the cells need no new render', () => {
+    const again: Fill = { pixels: fill.pixels.slice(), probabilities: fill.probabilities.slice(), mask: fill.mask.slice() };
+    assert.equal(sameOr(fill, again), fill);
+    assert.equal(sameOr(undefined, again), again);
+  });
+
+  it('takes the new fill when any pixel, probability or mask cell differs', () => {
+    for (const change of ['pixels', 'probabilities', 'mask'] as const) {
+      const next: Fill = { pixels: fill.pixels.slice(), probabilities: fill.probabilities.slice(), mask: fill.mask.slice() };
+      next[change][3] = change === 'probabilities' ? 0.8 : 0;
+      assert.equal(sameOr(fill, next), next, change);
+    }
   });
 });
