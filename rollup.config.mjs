@@ -1,5 +1,5 @@
 // Builds dist/square-inpainter.js (the element with Lit bundled in) and copies onnxruntime-web's own files
-// to dist/ort/ untouched. ORT stays out of the bundle: its threaded wasm starts workers from its own module
+// to dist/ort/, untouched but for their source-map comments. ORT stays out of the bundle: its threaded wasm starts workers from its own module
 // URL, which breaks once it is inlined, and a WASM-only page must never fetch the WebGPU build.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -12,20 +12,25 @@ const require = createRequire(import.meta.url);
 // The package's "require" entry is dist/ort.min.js: its folder holds every build.
 const ortDist = path.dirname(require.resolve('onnxruntime-web'));
 
-/** ORT entry points, imported by src/runtime/ort.ts, rewritten to their copies in dist/ort/. */
+/**
+ * ORT entry points, imported by src/runtime/ort.ts, rewritten to their copies in dist/ort/: the `*.bundle.min.mjs`
+ * builds, which hold their glue code and find their wasm with a literal `new URL('….wasm', import.meta.url)`,
+ * the form a host app's bundler follows.
+ */
 const ORT_ENTRIES = {
-  'onnxruntime-web/wasm': './ort/ort.wasm.min.mjs',
-  'onnxruntime-web/webgpu': './ort/ort.webgpu.min.mjs',
+  'onnxruntime-web/wasm': './ort/ort.wasm.bundle.min.mjs',
+  'onnxruntime-web/webgpu': './ort/ort.webgpu.bundle.min.mjs',
+  'onnxruntime-web/jspi': './ort/ort.jspi.bundle.min.mjs',
 };
 
-/** What each build loads at run time: the WASM build the plain wasm, the WebGPU build the asyncify one. */
+/** Each build and its wasm: WASM, WebGPU on asyncify, WebGPU on JSPI. */
 const ORT_FILES = [
-  'ort.wasm.min.mjs',
-  'ort-wasm-simd-threaded.mjs',
+  'ort.wasm.bundle.min.mjs',
   'ort-wasm-simd-threaded.wasm',
-  'ort.webgpu.min.mjs',
-  'ort-wasm-simd-threaded.asyncify.mjs',
+  'ort.webgpu.bundle.min.mjs',
   'ort-wasm-simd-threaded.asyncify.wasm',
+  'ort.jspi.bundle.min.mjs',
+  'ort-wasm-simd-threaded.jspi.wasm',
 ];
 
 function copyOrt() {

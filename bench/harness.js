@@ -2,7 +2,11 @@
 // measurement of one configuration happens in one page, and the element's timings are interleaved with the
 // raw onnxruntime-web baseline round by round, so that the machine's load drifts into both alike.
 
-const ORT_BUILDS = { wasm: '/dist/ort/ort.wasm.min.mjs', webgpu: '/dist/ort/ort.webgpu.min.mjs' };
+// The builds the element itself imports: WebGPU on JSPI where the browser has it, asyncify elsewhere.
+const ORT_BUILDS = {
+  wasm: '/dist/ort/ort.wasm.bundle.min.mjs',
+  webgpu: 'Suspending' in WebAssembly ? '/dist/ort/ort.jspi.bundle.min.mjs' : '/dist/ort/ort.webgpu.bundle.min.mjs',
+};
 
 /** The model's input for `pixels`/`mask` (attribute form): 0 black, 1 white, 2 hidden. */
 function tokensOf(pixels, mask) {
@@ -67,8 +71,7 @@ async function timedRun(session, feeds) {
 
 async function importOrt(backend, threads) {
   const ort = await import(ORT_BUILDS[backend]);
-  // The element sets wasmPaths itself; the raw pages need it before their first session.
-  ort.env.wasm.wasmPaths = new URL('/dist/ort/', location.href).href;
+  // No wasmPaths: a bundle build finds its wasm beside itself (and would look for glue code it holds already).
   if (threads) ort.env.wasm.numThreads = threads;
   return ort;
 }

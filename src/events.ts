@@ -9,6 +9,10 @@ import type { Backend } from './runtime/index.js';
 export interface LoadDetail {
   /** The backend the session really runs on, after any fallback from WebGPU. */
   backend: Backend;
+  /** The WebGPU adapter found (vendor, architecture, description; empty if it names none), or null if none was. */
+  adapter: string | null;
+  /** Why `backend` runs: the attribute, the adapter found (`auto` skips a software fallback adapter), or a fallback. */
+  reason: string;
   gridSize: number;
   /** Absolute URL of the model that was loaded. */
   modelUrl: string;
@@ -38,10 +42,11 @@ export type InpaintResult = InpaintDetail;
 /**
  * What went wrong:
  * - `invalid-attribute`: an attribute or property has a value the element cannot use (`attribute` names it);
- * - `model-load`: the model or the runtime could not be fetched or loaded;
+ * - `model-load`: the model could not be fetched, or is not a model onnxruntime-web can load;
+ * - `runtime-load`: onnxruntime-web's own files (its module or its wasm) could not be fetched or started;
  * - `inference`: the model ran but failed or answered in the wrong shape.
  */
-export type ErrorType = 'invalid-attribute' | 'model-load' | 'inference';
+export type ErrorType = 'invalid-attribute' | 'model-load' | 'runtime-load' | 'inference';
 
 /** `error`: the element could not inpaint; it recovers on the next valid change. */
 export interface ErrorDetail {
@@ -63,7 +68,10 @@ export interface ChangeDetail {
 
 /** `progress`: the model is loading. */
 export interface ProgressDetail {
-  /** From 0 (started) to 1 (ready, just before `load`); the model's download is the first 90%. */
+  /**
+   * From 0 (started) to 1 (ready, just before `load`), never going back: the downloads of the model and of the
+   * runtime's wasm are the first 90% (by bytes), the session's start the rest.
+   */
   totalProgress: number;
 }
 

@@ -7,7 +7,7 @@
 import { DECODINGS, MAX_SEED, MAX_STEPS, type Decoding } from './decoding.js';
 import type { ErrorDetail } from './events.js';
 import { MAX_GRID_SIZE, MIN_GRID_SIZE, parseCells } from './grid.js';
-import { BUNDLED_GRID_SIZES, ModelLoadError, bundledModelUrl, type BackendPreference } from './runtime/index.js';
+import { BUNDLED_GRID_SIZES, ModelLoadError, RuntimeLoadError, bundledModelUrl, type BackendPreference } from './runtime/index.js';
 
 export const DEFAULT_GRID_SIZE = 16;
 export const BACKENDS: readonly BackendPreference[] = ['auto', 'webgpu', 'wasm'];
@@ -101,6 +101,7 @@ export function readInput(values: InputValues, baseUrl: string, attributeText: (
 export function errorDetail(error: unknown, modelSrc: string): ErrorDetail {
   let message = clip(error instanceof Error ? error.message : safeString(error) ?? 'unknown error');
   if (error instanceof AttributeError) return { type: 'invalid-attribute', message, attribute: error.attribute, cause: error };
+  if (error instanceof RuntimeLoadError) return { type: 'runtime-load', message, attribute: undefined, cause: error };
   if (error instanceof ModelLoadError) {
     if (!modelSrc) return { type: 'model-load', message, attribute: undefined, cause: error };
     message = `model-src: ${message}`;
@@ -117,6 +118,9 @@ export function toText(attribute: string, value: unknown): string {
   if (text === undefined) throw new AttributeError(attribute, `${attribute} must be text; got a value that has none (${describeKind(value)})`);
   return text;
 }
+
+/** A reflected property's converter: any value a page assigns as the text an attribute would hold, or none. */
+export const textAttribute = { toAttribute: (value: unknown) => (value == null ? null : safeString(value) ?? null) };
 
 /** `String(value)`, or undefined where that throws (a symbol, an object whose `toString` throws). */
 export function safeString(value: unknown): string | undefined {

@@ -1,7 +1,7 @@
 """Measures the bundled models against the exact posterior and records the figures.
 
-    /usr/bin/python3 training/evaluate.py            # every model in models/manifest.json
-    /usr/bin/python3 training/evaluate.py --grid 16  # one of them
+    /usr/bin/python3 -m training.evaluate            # every model in models/manifest.json
+    /usr/bin/python3 -m training.evaluate --grid 16  # one of them
 
 A held-out set per grid size (seeded apart from training) holds PER_FAMILY masked images for each
 mask family. The exported .onnx runs in onnxruntime (Node, training/predict.mjs), and per family
@@ -31,8 +31,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from prior import MASK_FAMILIES, consistent, exact_posterior, images, sample_batch, tokens  # noqa: E402
+from .prior import MASK_FAMILIES, consistent, exact_posterior, images, sample_batch, tokens
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = ROOT / "models" / "manifest.json"

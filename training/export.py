@@ -4,7 +4,7 @@ The exported graph (opset 17) has input `tokens` int64 [batch, N*N] and output `
 [batch, N*N, 2], with a dynamic batch axis. train.py exports at the end of a run; this file also re-exports a
 checkpoint (rounding its weights as train.py does):
 
-    /usr/bin/python3 training/export.py --checkpoint training/checkpoints/bert-8.pt \
+    /usr/bin/python3 -m training.export --checkpoint training/checkpoints/bert-8.pt \
         --out models/square-inpainter-8.onnx --parity test/fixtures/parity-8.json
 """
 from __future__ import annotations
@@ -16,7 +16,8 @@ from pathlib import Path
 
 import torch
 
-from prior import images, sample_batch, tokens
+from .model import load_checkpoint
+from .prior import images, sample_batch, tokens
 
 OPSET = 17
 
@@ -105,8 +106,6 @@ def main() -> None:
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--parity", type=Path, default=None, help="also write a parity fixture")
     args = p.parse_args()
-    from train import load_checkpoint
-
     model, _ = load_checkpoint(args.checkpoint)
     round_weights(model)
     export_onnx(model, args.out)

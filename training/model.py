@@ -11,10 +11,14 @@ and the head gives two logits per cell of the patch. Patches cut attention's cos
 Token embedding + learned per-patch position embedding, pre-LayerNorm encoder blocks written by hand
 (nn.TransformerEncoderLayer's fast path has no ONNX export under no_grad), a final LayerNorm and a
 per-cell two-way head.
+
+SquareCnn is the baseline of docs/evaluation.md: the same tokens, patches and head, convolutions instead of
+attention. build_model makes either from its `config`; load_checkpoint reads a train.py `--checkpoint` file.
 """
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import torch
 from torch import nn
@@ -166,3 +170,19 @@ class SquareCnn(nn.Module):
 def receptive_field(layers: list, patch: int = 1) -> int:
     """Width in cells of the square of input cells that one output patch can see."""
     return patch * (1 + sum((kernel - 1) * dilation for kernel, dilation in layers))
+
+
+def build_model(arch: str, config: dict) -> nn.Module:
+    """A model from its `config` (as SquareBert/SquareCnn.config reports it); the inverse of `model.config`."""
+    n = config["gridSize"]
+    if arch == "bert":
+        return SquareBert(n, config["width"], config["depth"], config["heads"], config["patch"])
+    return SquareCnn(n, config["width"], config["layers"], config["patch"])
+
+
+def load_checkpoint(path: Path) -> tuple[nn.Module, dict | None]:
+    """The model a `--checkpoint` file holds (in eval mode), and the training record saved with it, if any."""
+    saved = torch.load(path, map_location="cpu")
+    model = build_model(saved.get("arch", "bert"), saved["config"])
+    model.load_state_dict(saved["state"])
+    return model.eval(), saved.get("record")

@@ -1,8 +1,8 @@
 """Train a SquareBert on the square prior and export it to ONNX.
 
-    /usr/bin/python3 training/train.py --grid 16            # retrain and replace models/square-inpainter-16.onnx
-    torchrun --nproc_per_node=K training/train.py --grid 16  # data-parallel (gloo on CPU, nccl on GPU)
-    /usr/bin/python3 training/train.py --grid 16 --processes K  # the same, without torchrun
+    /usr/bin/python3 -m training.train --grid 16               # retrain and replace models/square-inpainter-16.onnx
+    torchrun --nproc_per_node=K -m training.train --grid 16     # data-parallel (gloo on CPU, nccl on GPU)
+    /usr/bin/python3 -m training.train --grid 16 --processes K  # the same, without torchrun
 
 Debian's torchrun (torch 1.13 on Python 3.11) fails while parsing its own defaults, so --processes starts
 the K workers itself, with the environment torchrun would give them; both run the same code.
@@ -30,10 +30,9 @@ import torch  # noqa: E402
 import torch.distributed as dist  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from export import export_onnx, round_weights, write_parity_fixture  # noqa: E402
-from model import SquareBert, SquareCnn  # noqa: E402
-from prior import MIN_GRID, decoding_masks, exact_posterior, images, mix_noise, placements, sample_batch, tokens  # noqa: E402
+from .export import export_onnx, round_weights, write_parity_fixture  # noqa: E402
+from .model import build_model  # noqa: E402
+from .prior import MIN_GRID, decoding_masks, exact_posterior, images, mix_noise, placements, sample_batch, tokens  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "models"
@@ -61,22 +60,6 @@ ARCH_KINDS = {
     "cnn-local": "residual CNN, small receptive field",
     "cnn-global": "residual dilated CNN, receptive field covering the grid",
 }
-
-
-def build_model(arch: str, config: dict) -> torch.nn.Module:
-    """A model from its `config` (as SquareBert/SquareCnn.config reports it); the inverse of `model.config`."""
-    n = config["gridSize"]
-    if arch == "bert":
-        return SquareBert(n, config["width"], config["depth"], config["heads"], config["patch"])
-    return SquareCnn(n, config["width"], config["layers"], config["patch"])
-
-
-def load_checkpoint(path: Path) -> tuple[torch.nn.Module, dict | None]:
-    """The model a `--checkpoint` file holds (in eval mode), and the training record saved with it, if any."""
-    saved = torch.load(path, map_location="cpu")
-    model = build_model(saved.get("arch", "bert"), saved["config"])
-    model.load_state_dict(saved["state"])
-    return model.eval(), saved.get("record")
 
 
 def cnn_config(arch: str, n: int, width: int | None, patch: int | None) -> dict:
@@ -261,7 +244,7 @@ def train(args: argparse.Namespace) -> dict:
                 "init": str(args.init) if args.init else None,
                 # The run the --init checkpoint came from, where it recorded itself (checkpoints from --checkpoint).
                 "before": before,
-                "command": " ".join(["/usr/bin/python3", "training/train.py", *sys.argv[1:]]),
+                "command": " ".join(["/usr/bin/python3", "-m", "training.train", *sys.argv[1:]]),
                 "machine": f"{os.cpu_count()}-core CPU" if device.type == "cpu" else torch.cuda.get_device_name(),
                 "curve": curve,
             },

@@ -20,12 +20,15 @@ export interface InferenceOptions<R> {
    * host's events fire in the microtask the work ends in. It may throw at once (an input the host cannot use);
    * `signal` aborts when a newer request replaces it or the host leaves the page.
    */
-  task(signal: AbortSignal, complete: (result: R) => R): Promise<R>;
+  task(signal: AbortSignal, complete: (result: R) => R | Promise<R>): Promise<R>;
   /** The current request's result (never a replaced one's), already in `value`. */
   onComplete(result: R): void;
   /** The current request failed (an abort is no failure), already in `error`. */
   onError(error: unknown): void;
 }
+
+/** A host whose pending update (a LitElement's `isUpdatePending`) may hold input changes not yet applied. */
+export type InferenceHost = ReactiveControllerHost & { readonly isUpdatePending?: boolean };
 
 export class InferenceController<R> implements ReactiveController {
   /** The last result, drawn until the next one arrives; the host clears it when it no longer fits. */
@@ -35,7 +38,7 @@ export class InferenceController<R> implements ReactiveController {
   /** Whether the host should show a request as running: at once without a drawn result, else after the delay. */
   busy = false;
 
-  readonly #host: ReactiveControllerHost;
+  readonly #host: InferenceHost;
   readonly #options: InferenceOptions<R>;
   #controller?: AbortController;
   #latest?: Promise<R>;
@@ -43,7 +46,7 @@ export class InferenceController<R> implements ReactiveController {
   #watched?: { signal: AbortSignal; since: number };
   #busyTimer?: ReturnType<typeof setTimeout>;
 
-  constructor(host: ReactiveControllerHost, options: InferenceOptions<R>) {
+  constructor(host: InferenceHost, options: InferenceOptions<R>) {
     this.#host = host;
     this.#options = options;
     host.addController(this);
@@ -94,8 +97,17 @@ export class InferenceController<R> implements ReactiveController {
     }
   }
 
-  /** The request of `signal` has its result: the current request's becomes `value`, a stale one's is dropped. */
-  #complete(signal: AbortSignal, result: R): R {
+  /**
+   * The request of `signal` has its result. Changes the page made while it ran apply first (the host's pending
+   * update): if they start a newer request, this result is stale and dropped; else it becomes `value`.
+   */
+  #complete(signal: AbortSignal, result: R): R | Promise<R> {
+    signal.throwIfAborted();
+    if (this.#host.isUpdatePending) return this.#host.updateComplete.then(() => this.#accept(signal, result));
+    return this.#accept(signal, result);
+  }
+
+  #accept(signal: AbortSignal, result: R): R {
     signal.throwIfAborted();
     this.value = result;
     this.busy = false;

@@ -37,9 +37,6 @@ interface Slot {
   released: boolean;
 }
 
-/** The share of the load the model's download makes; starting the runtime and the warm-up run make the rest. */
-const DOWNLOAD_SHARE = 0.9;
-
 export class ModelController implements ReactiveController {
   /** Share of the current model loaded, from 0 to 1: the progress bar. */
   progress = 0;
@@ -72,7 +69,8 @@ export class ModelController implements ReactiveController {
     const slot: Slot = { key, released: false, ready: undefined! };
     this.#slot = slot;
     this.#report(0);
-    const onProgress = (fraction: number) => this.#slot === slot && this.#report(DOWNLOAD_SHARE * fraction);
+    // The runtime reports the whole load (the downloads, then the session's start); 1 comes just before `load`.
+    const onProgress = (fraction: number) => this.#slot === slot && this.#report(fraction);
     slot.ready = (this.#options.open ?? openModel)(request.modelUrl, request.backend, onProgress).then((handle) => {
       if (slot.released) {
         handle.release();
@@ -116,5 +114,6 @@ export class ModelController implements ReactiveController {
 
 /** The `load` event's detail, from the session's handle and the request. */
 function loadDetail(handle: ModelHandle, request: ModelRequest): LoadDetail {
-  return { backend: handle.backend, gridSize: request.gridSize, modelUrl: request.modelUrl };
+  const { backend, adapter, reason } = handle;
+  return { backend, adapter, reason, gridSize: request.gridSize, modelUrl: request.modelUrl };
 }

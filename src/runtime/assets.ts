@@ -1,52 +1,87 @@
 /**
- * Where the models and the onnxruntime-web wasm files live. By default both ship beside the built module
- * (`dist/ort/` and `models/`), found from `import.meta.url`, so a page fetches nothing from another origin.
+ * Where the models and the onnxruntime-web wasm files live. Each file the element may fetch is written below as
+ * one literal `new URL('./file', import.meta.url)`: the form Vite, webpack 5 and Parcel 2 find in a package
+ * and emit beside the app's bundle by themselves, so a host app copies nothing. The paths are relative to the
+ * built module, `dist/square-inpainter.js`, which rollup bundles this file into.
  */
 
 /** Grid sizes with a bundled model in `models/`. */
 export const BUNDLED_GRID_SIZES: readonly number[] = [8, 16];
 
+/** The runtime builds the element loads: plain WASM, WebGPU on asyncify, and WebGPU on JSPI. */
+export type RuntimeBuild = 'wasm' | 'webgpu-asyncify' | 'webgpu-jspi';
+
 /** Where the element looks for its assets; either part may be moved with {@link setAssetLocations}. */
 export interface AssetLocations {
   /** Folder holding `square-inpainter-${N}.onnx` (and `manifest.json`). */
   models: string;
-  /** Folder holding the onnxruntime-web files: `ort.wasm.min.mjs`, `ort-wasm-simd-threaded.wasm`, ... */
+  /** Folder holding onnxruntime-web's wasm files: `ort-wasm-simd-threaded.wasm`, `….asyncify.wasm`, `….jspi.wasm`. */
   wasm: string;
 }
 
-const locations: AssetLocations = {
-  models: new URL('../models/', import.meta.url).href,
-  wasm: new URL('./ort/', import.meta.url).href,
+/** The bundled models, one literal URL each. */
+function bundledModel(gridSize: number): URL | undefined {
+  if (gridSize === 8) return new URL('../models/square-inpainter-8.onnx', import.meta.url);
+  if (gridSize === 16) return new URL('../models/square-inpainter-16.onnx', import.meta.url);
+  return undefined;
+}
+
+/** The wasm file of each runtime build, one literal URL each, beside the build's module in `dist/ort/`. */
+function bundledWasm(build: RuntimeBuild): URL {
+  if (build === 'webgpu-jspi') return new URL('./ort/ort-wasm-simd-threaded.jspi.wasm', import.meta.url);
+  if (build === 'webgpu-asyncify') return new URL('./ort/ort-wasm-simd-threaded.asyncify.wasm', import.meta.url);
+  return new URL('./ort/ort-wasm-simd-threaded.wasm', import.meta.url);
+}
+
+/** File names of the wasm builds, for a folder set with {@link setAssetLocations}. */
+const WASM_FILES: Record<RuntimeBuild, string> = {
+  wasm: 'ort-wasm-simd-threaded.wasm',
+  'webgpu-asyncify': 'ort-wasm-simd-threaded.asyncify.wasm',
+  'webgpu-jspi': 'ort-wasm-simd-threaded.jspi.wasm',
 };
 
+/**
+ * Uncompressed sizes of the shipped files, for progress when the server sends no usable Content-Length (none,
+ * or the compressed size). test/node/assets.test.ts checks them against the files.
+ */
+export const BUNDLED_BYTES = {
+  models: { 8: 831_013, 16: 834_903 } as Record<number, number>,
+  wasm: { wasm: 14_239_897, 'webgpu-asyncify': 26_781_914, 'webgpu-jspi': 16_758_545 } as Record<RuntimeBuild, number>,
+};
+
+const moved: Partial<AssetLocations> = {};
 let runtimeStarted = false;
 
 /**
  * Moves the model and wasm folders, e.g. to a CDN or a static-assets path. Relative URLs resolve against the
- * page. Call it before the first element loads a model: onnxruntime-web reads the wasm location only once.
+ * page. Call it before the first element loads a model: the runtime reads the wasm location only once.
  */
 export function setAssetLocations(next: Partial<AssetLocations>): void {
   if (next.wasm !== undefined && runtimeStarted) {
     throw new Error('setAssetLocations: the wasm location must be set before the first model loads');
   }
-  if (next.models !== undefined) locations.models = folderUrl(next.models);
-  if (next.wasm !== undefined) locations.wasm = folderUrl(next.wasm);
+  if (next.models !== undefined) moved.models = folderUrl(next.models);
+  if (next.wasm !== undefined) moved.wasm = folderUrl(next.wasm);
 }
 
 /** The current asset locations, as absolute URLs ending in `/`. */
 export function getAssetLocations(): AssetLocations {
-  return { ...locations };
+  return {
+    models: moved.models ?? new URL('.', bundledModel(8)).href,
+    wasm: moved.wasm ?? new URL('.', bundledWasm('wasm')).href,
+  };
 }
 
 /** The bundled model's URL for a grid size (whether or not that size ships). */
 export function bundledModelUrl(gridSize: number): string {
-  return new URL(`square-inpainter-${gridSize}.onnx`, locations.models).href;
+  const bundled = moved.models ? undefined : bundledModel(gridSize);
+  return bundled?.href ?? new URL(`square-inpainter-${gridSize}.onnx`, getAssetLocations().models).href;
 }
 
-/** The wasm folder, marking the runtime as started so the folder can no longer move. */
-export function wasmFolderForRuntime(): string {
+/** The wasm file of `build`, marking the runtime as started so the folder can no longer move. */
+export function wasmUrlForRuntime(build: RuntimeBuild): string {
   runtimeStarted = true;
-  return locations.wasm;
+  return moved.wasm ? new URL(WASM_FILES[build], moved.wasm).href : bundledWasm(build).href;
 }
 
 function folderUrl(value: string | URL): string {

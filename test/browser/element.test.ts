@@ -26,7 +26,13 @@ describe('<square-inpainter> element', function () {
     );
     const inpainted = nextEvent(element, 'inpaint');
     const load = await nextEvent(element, 'load');
-    expect(load.detail).to.deep.equal({ backend: 'wasm', gridSize: 8, modelUrl: modelUrl(8) });
+    expect(load.detail).to.deep.equal({
+      backend: 'wasm',
+      adapter: null,
+      reason: 'backend="wasm" asks for WASM',
+      gridSize: 8,
+      modelUrl: modelUrl(8),
+    });
     expect(load.bubbles && load.composed).to.equal(true);
     const event = await inpainted;
     const { detail } = event;

@@ -132,11 +132,40 @@ for (const backend of ['wasm', 'webgpu'] as const) {
 }
 
 describe('backend auto', () => {
-  it('runs on WebGPU where an adapter exists', async () => {
-    const adapter = await (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu?.requestAdapter();
+  const gpu = () => (navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ info?: { isFallbackAdapter?: boolean } } | null> } }).gpu;
+
+  it('takes WASM over the software fallback adapter this Chromium offers (SwiftShader)', async () => {
+    const adapter = await gpu()?.requestAdapter();
     expect(adapter, 'this Chromium has no WebGPU adapter: check --enable-unsafe-webgpu').to.be.ok;
+    expect(adapter!.info?.isFallbackAdapter, 'SwiftShader reports itself as a fallback adapter').to.equal(true);
     const element = fixtureSync<SquareInpainter>(html`<square-inpainter grid-size="8"></square-inpainter>`);
     const load = await nextEvent(element, 'load');
-    expect(load.detail.backend).to.equal('webgpu');
+    expect(load.detail.backend).to.equal('wasm');
+    expect(load.detail.adapter).to.be.a('string');
+    expect(load.detail.reason).to.match(/software fallback/);
+  });
+
+  it('runs on WebGPU where the adapter is a hardware one', async () => {
+    const real = gpu()!.requestAdapter;
+    // The same SwiftShader adapter, reporting itself as hardware: what a page on a real GPU sees.
+    gpu()!.requestAdapter = async function (this: unknown) {
+      const adapter = await real.call(this);
+      if (!adapter) return adapter;
+      return new Proxy(adapter, {
+        get: (target, key) => {
+          if (key === 'info') return { ...target.info, isFallbackAdapter: false };
+          const value = Reflect.get(target, key, target);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+    };
+    try {
+      const element = fixtureSync<SquareInpainter>(html`<square-inpainter grid-size="8"></square-inpainter>`);
+      const load = await nextEvent(element, 'load');
+      expect(load.detail.backend).to.equal('webgpu');
+      expect(load.detail.reason).to.match(/^WebGPU on the adapter/);
+    } finally {
+      gpu()!.requestAdapter = real;
+    }
   });
 });

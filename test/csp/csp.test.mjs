@@ -4,50 +4,23 @@
 // CSSOM are allowed there, `style="..."` attributes are not.
 //
 // web-test-runner's own page runs inline scripts, so this is a Node test: a small static server sends the
-// policy with a page (test/csp/page.html, whose one script is test/csp/page.js) and serves the repository's
-// dist/ and models/ as they are, whatever the build put there. Needs `npm run build` first.
+// policy on every response, with a page (test/csp/page.html, whose one script is test/csp/page.js), the
+// repository's dist/ as the build left it, and models/. Needs `npm run build` first.
 import assert from 'node:assert/strict';
-import { createReadStream, existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
-import { CONTENT_TYPES } from '../../scripts/content-types.mjs';
+import { ISOLATION_HEADERS, serveFolder } from '../support/static-server.mjs';
 
 export const POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; worker-src 'self' blob:";
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-/** What the server gives out: the built package, the models and this folder's page. */
-const SERVED = ['dist/', 'models/', 'test/csp/'];
 
 let server;
-let origin;
 let browser;
-
-/** Serves SERVED from the repository with the policy, cross-origin isolated like the README asks. */
-function serve() {
-  return createServer(async (request, response) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    const relative = url.pathname === '/' ? 'test/csp/page.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
-    const file = path.join(root, path.normalize(relative));
-    response.setHeader('Content-Security-Policy', POLICY);
-    response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-    response.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
-    response.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
-    try {
-      if (!file.startsWith(root) || !SERVED.some((folder) => relative.startsWith(folder))) throw new Error('not served');
-      const info = await stat(file);
-      if (!info.isFile()) throw new Error('not a file');
-      response.writeHead(200, { 'Content-Type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream', 'Content-Length': info.size });
-      createReadStream(file).pipe(response);
-    } catch {
-      response.writeHead(404, { 'Content-Type': 'text/plain' }).end(`not found: ${url.pathname}`);
-    }
-  });
-}
 
 /** Whether `pixels` (N*N `0`/`1`) is one white filled square of side 2..N-2 on black: the prior. */
 function isSquare(pixels, n) {
@@ -66,9 +39,8 @@ before(async () => {
   for (const needed of ['dist/square-inpainter.js', 'models/square-inpainter-8.onnx']) {
     assert.ok(existsSync(path.join(root, needed)), `${needed} is missing: run npm run build (and have the bundled models)`);
   }
-  server = serve();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${server.address().port}`;
+  // The repository as it is (dist/ whatever the build put there, models/, this page), cross-origin isolated.
+  server = await serveFolder(root, { headers: { ...ISOLATION_HEADERS, 'Content-Security-Policy': POLICY } });
   browser = await puppeteer.launch({
     executablePath: CHROMIUM_PATH,
     headless: false, // CHROMIUM_ARGS ask for the new headless mode themselves
@@ -78,7 +50,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  server?.close();
+  await server?.close();
 });
 
 test('the element lays out, loads and fills with no violation of a strict CSP', { timeout: 180_000 }, async () => {
@@ -89,7 +61,7 @@ test('the element lays out, loads and fills with no violation of a strict CSP', 
   });
   page.on('pageerror', (error) => consoleErrors.push(`page error: ${error.message}`));
   try {
-    const response = await page.goto(`${origin}/`);
+    const response = await page.goto(`${server.origin}/test/csp/page.html`);
     assert.equal(response.headers()['content-security-policy'], POLICY);
     const outcome = await page.evaluate(() =>
       Promise.race([

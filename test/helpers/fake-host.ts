@@ -4,6 +4,8 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 export class FakeHost implements ReactiveControllerHost {
   readonly controllers: ReactiveController[] = [];
   updates = 0;
+  /** Whether an update is queued: a LitElement's property changes wait in one until it runs. */
+  isUpdatePending = false;
 
   addController(controller: ReactiveController): void {
     this.controllers.push(controller);
@@ -17,8 +19,21 @@ export class FakeHost implements ReactiveControllerHost {
     this.updates++;
   }
 
+
+  /** Resolves once a queued update has run (tests run it with `runPendingUpdate()`). */
   get updateComplete(): Promise<boolean> {
-    return Promise.resolve(true);
+    if (!this.isUpdatePending) return Promise.resolve(true);
+    return new Promise((resolve) => (this.#waiting = resolve)).then(() => true);
+  }
+
+  #waiting?: (value: unknown) => void;
+
+  /** Runs the queued update (`apply` is what the element's updated() would do) and lets what waits on it go on. */
+  async runPendingUpdate(apply: () => void = () => {}): Promise<void> {
+    this.update();
+    apply();
+    this.isUpdatePending = false;
+    this.#waiting?.(true);
   }
 
   /** What the element does around an update and when it leaves the page. */

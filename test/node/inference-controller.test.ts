@@ -140,6 +140,33 @@ describe('InferenceController', () => {
     await next;
   });
 
+  it('applies changes the page made while a request ran before taking its result: a newer request makes it stale', async () => {
+    const { host, controller, pending, completed } = setup();
+    const first = controller.run();
+    // The page changes an input: the host's update that will start a newer request is queued, not run yet.
+    host.isUpdatePending = true;
+    pending[0].settle.resolve('old input');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.deepEqual(completed, [], 'the result waits for the pending update');
+    let second!: Promise<string>;
+    await host.runPendingUpdate(() => (second = controller.run()));
+    pending[1].settle.resolve('new input');
+    assert.equal(await first, 'new input');
+    assert.equal(await second, 'new input');
+    assert.deepEqual(completed, ['new input']);
+  });
+
+  it('takes a result after a pending update that starts no request', async () => {
+    const { host, controller, pending, completed } = setup();
+    const request = controller.run();
+    host.isUpdatePending = true;
+    pending[0].settle.resolve('result');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await host.runPendingUpdate();
+    assert.equal(await request, 'result');
+    assert.deepEqual(completed, ['result']);
+  });
+
   it('aborts the pending request when the host leaves the page, quietly', async () => {
     const { host, controller, pending, errors } = setup();
     const request = controller.run();

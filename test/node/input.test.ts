@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ModelLoadError } from '../../src/runtime/index.js';
+import { ModelLoadError, RuntimeLoadError } from '../../src/runtime/index.js';
 import { AttributeError, errorDetail, readInput, type InputValues } from '../../src/input.js';
 
 const BASE = 'https://example.test/page/';
@@ -104,6 +104,11 @@ describe('errorDetail', () => {
     const detail = errorDetail(error, 'm.onnx');
     assert.equal(detail.attribute, 'model-src');
     assert.equal(detail.message, `model-src: ${error.message}`);
+  });
+
+  it('reports a runtime that could not be fetched or started as runtime-load', () => {
+    const error = new RuntimeLoadError('ort-wasm-simd-threaded.wasm: HTTP 404');
+    assert.deepEqual(errorDetail(error, 'm.onnx'), { type: 'runtime-load', message: error.message, attribute: undefined, cause: error });
   });
 
   it('reports anything else as inference, and cuts long words in any message', () => {

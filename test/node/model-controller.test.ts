@@ -16,7 +16,7 @@ interface Opening {
 
 function fakeHandle(cellCount: number | null, released: string[], name = 'model'): ModelHandle {
   const predict: Predictor = async (tokens) => new Float32Array(tokens.length);
-  return { backend: 'wasm', cellCount, createPredictor: () => predict, release: () => released.push(name) };
+  return { backend: 'wasm', adapter: null, reason: 'backend="wasm" asks for WASM', cellCount, createPredictor: () => predict, release: () => released.push(name) };
 }
 
 function setup() {
@@ -46,7 +46,7 @@ function setup() {
 const request = (gridSize = 8, modelUrl = 'https://example.test/models/square-inpainter-8.onnx') => ({ gridSize, modelUrl, backend: 'wasm' as const });
 
 describe('ModelController', () => {
-  it('reports progress from 0 (the download 90%), 1 just before load, then load with the backend', async () => {
+  it('reports the runtime\'s progress of the whole load from 0, 1 just before load, then load with the backend and why', async () => {
     const { model, openings, progress, loads, order } = setup();
     const ready = model.open(request());
     assert.equal(model.ready, false);
@@ -55,9 +55,9 @@ describe('ModelController', () => {
     openings[0].handle.resolve(fakeHandle(64, []));
     const loaded = await ready;
     assert.ok(loaded.predict);
-    assert.deepEqual(progress, [0, 0.45, 0.9, 1]);
+    assert.deepEqual(progress, [0, 0.5, 1, 1]);
     assert.equal(model.progress, 1);
-    assert.deepEqual(loads, [{ backend: 'wasm', gridSize: 8, modelUrl: request().modelUrl }]);
+    assert.deepEqual(loads, [{ backend: 'wasm', adapter: null, reason: 'backend="wasm" asks for WASM', gridSize: 8, modelUrl: request().modelUrl }]);
     assert.deepEqual(order.slice(-2), ['progress', 'load']);
     assert.equal(model.ready, true);
   });

@@ -1,15 +1,14 @@
-// The package as users get it: `npm pack`, install the tarball into a new project, and inpaint in headless
-// Chromium from (1) a plain page with an import map and (2) a page bundled by rollup. Every request the pages
-// make is intercepted: each must go to the page's own origin, and the models and wasm must load from there.
+// The package as users get it: `npm pack`, the tarball installed into a host-app project (test/package/apps/,
+// whose bundlers come from the npm registry through its own lockfile), and the element inpainting in headless
+// Chromium from each way a host app ships it: a plain page with an import map, Vite (dev server, and build +
+// preview), webpack 5, Parcel 2 and rollup with no configuration for the package, and esbuild with the
+// README's recipe. Every request is intercepted: each must stay on the page's origin, and none may fail.
 //
-// Needs `npm run build` first (npm test does it) and the bundled models in models/. The tarball installs with
-// `npm install --offline`: the project gets a copy of this repository's package-lock.json, so npm resolves
-// every dependency from it and takes the tarballs from the cache that `npm ci` filled; without a lockfile npm
-// would ask the registry for each package's metadata.
+// Needs `npm run build` first (npm test does it) and the bundled models in models/.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { createReadStream, existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,81 +17,78 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import puppeteer from 'puppeteer-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
-import { CONTENT_TYPES } from '../../scripts/content-types.mjs';
+import { serveFolder } from '../support/static-server.mjs';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const fixtures = fileURLToPath(new URL('./consumer/', import.meta.url));
+const apps = fileURLToPath(new URL('./apps/', import.meta.url));
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
-
 let project;
-let server;
-let origin;
 let browser;
 let packed;
+const servers = [];
+const processes = [];
 
-/** A static server for `folder`, cross-origin isolated like the README asks, so onnxruntime-web may use threads. */
-function serve(folder) {
-  return createServer(async (request, response) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    const file = path.join(folder, decodeURIComponent(url.pathname));
-    response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-    response.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
-    response.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
-    try {
-      if (!file.startsWith(folder)) throw new Error('outside');
-      const info = await stat(file);
-      if (!info.isFile()) throw new Error('not a file');
-      response.writeHead(200, { 'Content-Type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream', 'Content-Length': info.size });
-      createReadStream(file).pipe(response);
-    } catch {
-      response.writeHead(404, { 'Content-Type': 'text/plain' }).end(`not found: ${url.pathname}`);
-    }
+/** Serves `folder` cross-origin isolated (so onnxruntime-web may use threads) until the tests end. */
+async function serve(folder) {
+  const server = await serveFolder(folder);
+  servers.push(server);
+  return server.origin;
+}
+
+/** A port no one listens on now. */
+async function freePort() {
+  const probe = createServer();
+  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** Starts one of the project's CLI servers (`vite`, `vite preview`) and resolves with its origin once it listens. */
+async function startCli(bin, args) {
+  const port = await freePort();
+  const child = spawn(path.join(project, 'node_modules/.bin', bin), [...args, '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
+    cwd: project,
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  processes.push(child);
+  const origin = `http://127.0.0.1:${port}`;
+  let output = '';
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${bin} did not start in 60 s: ${output}`)), 60_000);
+    const listen = (chunk) => {
+      output += chunk;
+      if (output.includes(`${port}`)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout.on('data', listen);
+    child.stderr.on('data', listen);
+    child.on('exit', (code) => reject(new Error(`${bin} exited with ${code}: ${output}`)));
+  });
+  return origin;
+}
+
+/** Runs one of the project's CLIs (a bundler) to completion. */
+function build(bin, args) {
+  return run(path.join(project, 'node_modules/.bin', bin), args, { cwd: project, maxBuffer: 64 * 1024 * 1024 });
 }
 
 before(async () => {
   for (const needed of ['dist/square-inpainter.js', 'models/square-inpainter-8.onnx', 'models/square-inpainter-16.onnx']) {
     assert.ok(existsSync(path.join(root, needed)), `${needed} is missing: run npm run build (and have the bundled models)`);
   }
-  project = await mkdtemp(path.join(tmpdir(), 'square-inpainter-package-'));
-
+  project = await mkdtemp(path.join(tmpdir(), 'square-inpainter-apps-'));
   const { stdout } = await run(npm, ['pack', '--json', '--pack-destination', project], { cwd: root });
   [packed] = JSON.parse(stdout);
+  await cp(apps, project, { recursive: true, filter: (source) => !/[\\/](node_modules|out|\.parcel-cache)$/.test(source) });
+  // The bundlers at the versions the lockfile pins, then the tarball as a user installs it.
+  await run(npm, ['ci', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: project });
+  await run(npm, ['install', '--no-save', '--prefer-offline', '--no-audit', '--no-fund', `./${packed.filename}`], { cwd: project });
 
-  const manifest = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8'));
-  const lock = JSON.parse(await readFile(path.join(root, 'package-lock.json'), 'utf8'));
-  const app = { name: 'square-inpainter-consumer', version: '1.0.0', private: true, type: 'module' };
-  const devDependencies = {
-    rollup: manifest.devDependencies.rollup,
-    '@rollup/plugin-node-resolve': manifest.devDependencies['@rollup/plugin-node-resolve'],
-  };
-  await writeFile(path.join(project, 'package.json'), JSON.stringify({ ...app, devDependencies }, null, 2));
-  lock.name = app.name;
-  lock.version = app.version;
-  lock.packages[''] = { ...app, devDependencies };
-  await writeFile(path.join(project, 'package-lock.json'), JSON.stringify(lock, null, 2));
-  await cp(fixtures, project, { recursive: true });
-  const install = (mode) => run(npm, ['install', mode, '--no-audit', '--no-fund', `./${packed.filename}`], { cwd: project });
-  await install('--offline').catch((error) => {
-    // A cache that `npm ci` did not fill (a developer's, after other installs) may lack a tarball: then the
-    // registry gives what is missing, and nothing else.
-    if (!/ENOTCACHED/.test(error.stderr)) throw error;
-    console.log(`# npm install --offline: ${error.stderr.match(/request to (\S+)/)?.[1] ?? 'a package'} is not cached; trying --prefer-offline`);
-    return install('--prefer-offline');
-  });
-
-  await run(process.execPath, [path.join(project, 'node_modules/rollup/dist/bin/rollup'), '-c', '--silent'], { cwd: project });
-  // What a copy plugin would do: the package's assets beside the bundle, where main.js points the element.
-  const installed = path.join(project, 'node_modules/square-inpainter');
-  await mkdir(path.join(project, 'build/square-inpainter'), { recursive: true });
-  await cp(path.join(installed, 'models'), path.join(project, 'build/square-inpainter/models'), { recursive: true });
-  await cp(path.join(installed, 'dist/ort'), path.join(project, 'build/square-inpainter/ort'), { recursive: true });
-
-  server = serve(project);
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${server.address().port}`;
   browser = await puppeteer.launch({
     executablePath: CHROMIUM_PATH,
     headless: false, // CHROMIUM_ARGS ask for the new headless mode themselves
@@ -106,20 +102,23 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  server?.close();
+  for (const server of servers) server.close();
+  for (const child of processes) child.kill();
   if (project) await rm(project, { recursive: true, force: true });
 });
 
-test('the tarball ships the module, its types, the onnxruntime-web files and the models, and no sources or tests', () => {
+test('the tarball ships the module, its types, the onnxruntime-web builds and the models, and no sources or tests', () => {
   const files = packed.files.map((f) => f.path);
   for (const file of [
     'package.json',
     'dist/square-inpainter.js',
     'dist/types/index.d.ts',
-    'dist/ort/ort.wasm.min.mjs',
+    'dist/ort/ort.wasm.bundle.min.mjs',
     'dist/ort/ort-wasm-simd-threaded.wasm',
-    'dist/ort/ort.webgpu.min.mjs',
+    'dist/ort/ort.webgpu.bundle.min.mjs',
     'dist/ort/ort-wasm-simd-threaded.asyncify.wasm',
+    'dist/ort/ort.jspi.bundle.min.mjs',
+    'dist/ort/ort-wasm-simd-threaded.jspi.wasm',
     'models/manifest.json',
     'models/square-inpainter-8.onnx',
     'models/square-inpainter-16.onnx',
@@ -130,43 +129,63 @@ test('the tarball ships the module, its types, the onnxruntime-web files and the
 });
 
 /**
- * Opens `page` of the installed project, intercepting every request, and waits for the element's first
- * `inpaint` (or `error`). Returns the outcome and the URLs requested.
+ * Opens `url`, intercepting every request, and waits for the element's first `inpaint` (or `error`). Returns
+ * the outcome, the URLs requested, failed requests, and the time and bytes to the first fill.
  */
-async function inpaintOn(pagePath) {
+async function inpaintOn(url) {
+  const origin = new URL(url).origin;
   const page = await browser.newPage();
   const requests = [];
   const failures = [];
+  // This machine has 2 cores, on which onnxruntime-web runs one thread and starts no worker; a page that says it
+  // has 8 makes it start its thread workers, which a bundler must be able to load from its output as well.
+  await page.evaluateOnNewDocument(() => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => 8 }));
   await page.setRequestInterception(true);
   page.on('request', (request) => {
-    const url = request.url();
-    requests.push(url);
-    if (url.startsWith(`${origin}/`) || url.startsWith('data:') || url.startsWith('blob:')) request.continue();
+    const requested = request.url();
+    requests.push(requested);
+    if (requested.startsWith(`${origin}/`) || requested.startsWith('data:') || requested.startsWith('blob:')) request.continue();
     else request.abort('blockedbyclient');
   });
   page.on('response', (response) => {
     if (response.status() >= 400) failures.push(`${response.status()} ${response.url()}`);
   });
+  page.on('requestfailed', (request) => failures.push(`failed ${request.url()}: ${request.failure()?.errorText}`));
   page.on('pageerror', (error) => failures.push(`page error: ${error.message}`));
   try {
-    await page.goto(`${origin}/${pagePath}`);
-    const outcome = await page.evaluate(() =>
-      Promise.race([
+    await page.goto(url);
+    const waitForOutcome = () =>
+      page.evaluate(async () => {
+        const deadline = performance.now() + 120_000;
         // Module scripts run before the load event that goto waits for, unless they failed.
-        window.outcome ?? { type: 'no-script', message: 'the page script did not run' },
-        new Promise((resolve) => setTimeout(() => resolve({ type: 'timeout', message: 'no inpaint or error event in 120 s' }), 120_000)),
-      ]),
-    );
-    const isolated = await page.evaluate(() => globalThis.crossOriginIsolated);
-    return { outcome, isolated, requests, failures };
+        while (!window.outcome && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+        const outcome = await Promise.race([
+          window.outcome ?? { type: 'no-script', message: 'the page script did not run' },
+          new Promise((resolve) => setTimeout(() => resolve({ type: 'timeout', message: 'no inpaint or error event in 120 s' }), 120_000)),
+        ]);
+        const entries = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')];
+        const bytes = entries.reduce((sum, entry) => sum + (entry.transferSize || entry.encodedBodySize || 0), 0);
+        return { outcome, bytes, isolated: globalThis.crossOriginIsolated, threads: navigator.hardwareConcurrency };
+      });
+    let result;
+    try {
+      result = await waitForOutcome();
+    } catch (error) {
+      // Vite's dev server reloads the page once when it has optimized a dependency it found late.
+      if (!/context was destroyed|navigation/i.test(String(error))) throw error;
+      await page.waitForNavigation({ timeout: 60_000 }).catch(() => undefined);
+      result = await waitForOutcome();
+    }
+    return { ...result, origin, requests, failures };
   } finally {
     await page.close();
   }
 }
 
-/** Checks one page's outcome: a fill that keeps the visible cells, from its own origin's model and wasm. */
-function checkInpaint({ outcome, isolated, requests, failures }, { gridSize, pixels, mask }) {
-  assert.equal(outcome.type, 'inpaint', `${outcome.type}: ${outcome.message} (${failures.join('; ') || 'no failed requests'})`);
+/** Checks one page's outcome: a fill that keeps the visible cells, every file from its own origin, none failing. */
+function checkInpaint(result, { gridSize, pixels, mask }, { isolated = true } = {}) {
+  const { outcome, origin, requests, failures } = result;
+  assert.equal(outcome.type, 'inpaint', `${outcome.errorType ?? outcome.type}: ${outcome.message} (${failures.join('; ') || 'no failed requests'})`);
   assert.equal(outcome.backend, 'wasm');
   assert.ok(outcome.runs >= 1);
   const filled = outcome.pixels.replace(/\s/g, '');
@@ -174,30 +193,95 @@ function checkInpaint({ outcome, isolated, requests, failures }, { gridSize, pix
   const hidden = mask.replace(/\s/g, '');
   assert.equal(filled.length, gridSize * gridSize);
   assert.ok([...filled].every((c, i) => hidden[i] === '1' || c === given[i]), 'a visible cell changed');
-  assert.ok(isolated, 'the page is not cross-origin isolated');
+  if (isolated) assert.ok(result.isolated, 'the page is not cross-origin isolated');
   assert.deepEqual(failures, []);
   const foreign = requests.filter((url) => !url.startsWith(`${origin}/`) && !/^(data|blob):/.test(url));
   assert.deepEqual(foreign, [], 'requests left the page origin');
-  assert.ok(requests.some((url) => url.endsWith(`/square-inpainter-${gridSize}.onnx`)), 'the model was not fetched');
-  assert.ok(requests.some((url) => url.endsWith('/ort-wasm-simd-threaded.wasm')), 'the wasm was not fetched');
-  assert.deepEqual(requests.filter((url) => url.includes('asyncify') || url.includes('webgpu')), [], 'a WASM page fetched the WebGPU build');
+  const names = requests.map((url) => new URL(url).pathname.split('/').pop());
+  assert.ok(names.some((name) => /^square-inpainter-\d+\b.*\.onnx$/.test(name) || /^[0-9a-f]+\.onnx$/.test(name)), 'the model was not fetched');
+  assert.ok(names.some((name) => name.endsWith('.wasm')), 'the wasm was not fetched');
+  assert.deepEqual(names.filter((name) => /asyncify|jspi|webgpu/.test(name)), [], 'a WASM page fetched a WebGPU build');
 }
 
-async function attributesOf(pagePath) {
-  const html = await readFile(path.join(fixtures, pagePath), 'utf8');
+/** The element's attributes on a page of the project. */
+async function attributesOf(page) {
+  const html = await readFile(path.join(apps, page), 'utf8');
   const attribute = (name) => html.match(new RegExp(`\\s${name}="([^"]*)"`))[1];
   return { gridSize: Number(attribute('grid-size')), pixels: attribute('pixels'), mask: attribute('mask') };
 }
 
-test('a plain HTML page with an import map inpaints with the installed package', { timeout: 180_000 }, async () => {
-  const result = await inpaintOn('import-map.html');
+/** One diagnostic line per host app: what a reader of the closing note compares. */
+function report(t, result) {
+  const seconds = (result.outcome.at / 1000).toFixed(2);
+  t.diagnostic(`first inpaint ${seconds} s after navigation, ${(result.bytes / 1e6).toFixed(2)} MB transferred, ${result.requests.length} requests`);
+}
+
+/** Copies `page` of the project into a build's output folder, as its index.html. */
+function pageInto(outDir, page) {
+  return cp(path.join(project, page), path.join(project, outDir, 'index.html'));
+}
+
+test('a plain HTML page with an import map inpaints with the installed package', { timeout: 180_000 }, async (t) => {
+  const origin = await serve(project);
+  const result = await inpaintOn(`${origin}/import-map.html`);
   checkInpaint(result, await attributesOf('import-map.html'));
   assert.ok(result.requests.some((url) => url.startsWith(`${origin}/node_modules/square-inpainter/models/`)));
+  report(t, result);
 });
 
-test('a page bundled by rollup from the installed package inpaints', { timeout: 180_000 }, async () => {
-  const result = await inpaintOn('bundled.html');
-  checkInpaint(result, await attributesOf('bundled.html'));
-  assert.ok(result.requests.some((url) => url.startsWith(`${origin}/build/square-inpainter/models/`)));
-  assert.deepEqual(result.requests.filter((url) => url.includes('/node_modules/')), [], 'the bundle reached into node_modules');
+test('Vite dev server: zero configuration', { timeout: 300_000 }, async (t) => {
+  const origin = await startCli('vite', []);
+  const result = await inpaintOn(`${origin}/`);
+  // Vite's dev server sends no COOP/COEP headers unless configured: onnxruntime-web runs on one thread.
+  checkInpaint(result, await attributesOf('index.html'), { isolated: false });
+  report(t, result);
+});
+
+test('Vite build + preview: zero configuration', { timeout: 300_000 }, async (t) => {
+  await build('vite', ['build', '--outDir', 'out/vite', '--logLevel', 'warn']).then(({ stderr }) =>
+    assert.equal(stderr.trim(), '', 'vite build warned'),
+  );
+  const origin = await startCli('vite', ['preview', '--outDir', 'out/vite']);
+  const result = await inpaintOn(`${origin}/`);
+  checkInpaint(result, await attributesOf('index.html'), { isolated: false });
+  report(t, result);
+});
+
+test('webpack 5: zero configuration for the package', { timeout: 300_000 }, async (t) => {
+  const { stdout } = await build('webpack', ['--no-color']);
+  assert.doesNotMatch(stdout, /WARNING|ERROR/, 'webpack warned');
+  await pageInto('out/webpack', 'webpack.html');
+  const result = await inpaintOn(`${await serve(path.join(project, 'out/webpack'))}/`);
+  checkInpaint(result, await attributesOf('webpack.html'));
+  report(t, result);
+});
+
+test('Parcel 2: zero configuration', { timeout: 300_000 }, async (t) => {
+  await build('parcel', ['build', 'index.html', '--dist-dir', 'out/parcel', '--no-cache', '--log-level', 'error']);
+  const result = await inpaintOn(`${await serve(path.join(project, 'out/parcel'))}/`);
+  checkInpaint(result, await attributesOf('index.html'));
+  report(t, result);
+});
+
+test('rollup with @web/rollup-plugin-import-meta-assets, and nothing copied', { timeout: 300_000 }, async (t) => {
+  await build('rollup', ['-c', '--silent']);
+  await pageInto('out/rollup', 'module.html');
+  const result = await inpaintOn(`${await serve(path.join(project, 'out/rollup'))}/`);
+  checkInpaint(result, await attributesOf('module.html'));
+  report(t, result);
+});
+
+test("esbuild with the README's recipe: models/ and dist/ort/ copied, setAssetLocations", { timeout: 300_000 }, async (t) => {
+  await build('esbuild', ['esbuild.js', '--bundle', '--format=esm', '--splitting', '--outdir=out/esbuild', '--entry-names=main', '--log-level=error']);
+  const installed = path.join(project, 'node_modules/square-inpainter');
+  await mkdir(path.join(project, 'out/esbuild/square-inpainter'), { recursive: true });
+  await cp(path.join(installed, 'models'), path.join(project, 'out/esbuild/square-inpainter/models'), { recursive: true });
+  await cp(path.join(installed, 'dist/ort'), path.join(project, 'out/esbuild/square-inpainter/ort'), { recursive: true });
+  await pageInto('out/esbuild', 'module.html');
+  const origin = await serve(path.join(project, 'out/esbuild'));
+  const result = await inpaintOn(`${origin}/`);
+  checkInpaint(result, await attributesOf('module.html'));
+  assert.ok(result.requests.some((url) => url.startsWith(`${origin}/square-inpainter/models/`)));
+  assert.ok(result.requests.some((url) => url.startsWith(`${origin}/square-inpainter/ort/`)));
+  report(t, result);
 });

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import torch
 
-HERE = Path(__file__).resolve().parent.parent
-ROOT = HERE.parent
-sys.path.insert(0, str(HERE))
-from evaluate import predict  # noqa: E402
-from prior import exact_posterior, images, sample_batch, tokens  # noqa: E402
+from training.evaluate import predict
+from training.prior import exact_posterior, images, sample_batch, tokens
+
+ROOT = Path(__file__).resolve().parents[2]
 
 TINY = ["--grid", "6", "--steps", "300", "--probe-every", "100", "--seed", "1"]
 
@@ -29,7 +28,7 @@ class PipelineTest(unittest.TestCase):
         cls.model = cls.dir / "tiny.onnx"
         cls.parity = cls.dir / "parity.json"
         cls.manifest = cls.dir / "manifest.json"
-        cls.result = run(sys.executable, "training/train.py", *TINY, "--out", str(cls.model),
+        cls.result = run(sys.executable, "-m", "training.train", *TINY, "--out", str(cls.model),
                          "--parity", str(cls.parity), "--manifest", str(cls.manifest))
 
     @classmethod
@@ -76,18 +75,18 @@ class PipelineTest(unittest.TestCase):
 
     def test_fine_tuning_from_a_checkpoint_on_decoding_masks(self):
         checkpoint = self.dir / "base.pt"
-        base = run(sys.executable, "training/train.py", *TINY[:3], "30", *TINY[4:], "--out",
+        base = run(sys.executable, "-m", "training.train", *TINY[:3], "30", *TINY[4:], "--out",
                    str(self.dir / "base.onnx"), "--checkpoint", str(checkpoint))
         self.assertEqual(base.returncode, 0, base.stderr)
-        tuned = run(sys.executable, "training/train.py", *TINY[:3], "30", *TINY[4:], "--init", str(checkpoint),
+        tuned = run(sys.executable, "-m", "training.train", *TINY[:3], "30", *TINY[4:], "--init", str(checkpoint),
                     "--decoding-share", "0.5", "--out", str(self.dir / "tuned.onnx"))
         self.assertEqual(tuned.returncode, 0, tuned.stderr)
         self.assertNotEqual((self.dir / "base.onnx").read_bytes(), (self.dir / "tuned.onnx").read_bytes())
 
     def test_retraining_with_the_same_seed_gives_the_same_model(self):
         again = self.dir / "again.onnx"
-        result = run(sys.executable, "training/train.py", *TINY[:3], "60", *TINY[4:], "--out", str(again))
-        first = run(sys.executable, "training/train.py", *TINY[:3], "60", *TINY[4:], "--out", str(self.dir / "a.onnx"))
+        result = run(sys.executable, "-m", "training.train", *TINY[:3], "60", *TINY[4:], "--out", str(again))
+        first = run(sys.executable, "-m", "training.train", *TINY[:3], "60", *TINY[4:], "--out", str(self.dir / "a.onnx"))
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(first.returncode, 0, first.stderr)
         self.assertEqual(again.read_bytes(), (self.dir / "a.onnx").read_bytes())
@@ -97,7 +96,7 @@ class DistributedTest(unittest.TestCase):
     def test_two_cpu_processes_train_data_parallel(self):
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "ddp.onnx"
-            result = run(sys.executable, "training/train.py", "--processes", "2", "--grid", "6", "--steps", "40",
+            result = run(sys.executable, "-m", "training.train", "--processes", "2", "--grid", "6", "--steps", "40",
                          "--probe-every", "20", "--threads", "1", "--out", str(out))
             self.assertEqual(result.returncode, 0, result.stderr[-2000:])
             self.assertIn("of 64×2", result.stdout)
@@ -111,14 +110,14 @@ class CommandLineTest(unittest.TestCase):
                            (["--grid", "9", "--patch", "2"], "--patch"),
                            (["--grid", "8", "--decoding-share", "1.5"], "--decoding-share"),
                            (["--grid", "8", "--device", "tpu"], "--device")):
-            result = run(sys.executable, "training/train.py", *args)
+            result = run(sys.executable, "-m", "training.train", *args)
             self.assertEqual(result.returncode, 2, args)
             lines = result.stderr.strip().splitlines()
             self.assertEqual(len(lines), 1, result.stderr)
             self.assertIn(name, lines[0])
 
     def test_evaluate_refuses_a_grid_without_a_model(self):
-        result = run(sys.executable, "training/evaluate.py", "--grid", "7")
+        result = run(sys.executable, "-m", "training.evaluate", "--grid", "7")
         self.assertEqual(result.returncode, 2)
         self.assertIn("--grid 7", result.stderr)
 

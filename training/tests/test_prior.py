@@ -1,11 +1,8 @@
-import sys
 import unittest
-from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from prior import MASK_FAMILIES, decoding_masks, exact_posterior, images, placements, sample_batch  # noqa: E402
+from training.prior import MASK_FAMILIES, decoding_masks, exact_posterior, images, placements, sample_batch
 
 
 def brute_force_posterior(n, pixels, mask):

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import torch
 
-HERE = Path(__file__).resolve().parent.parent
-ROOT = HERE.parent
-sys.path.insert(0, str(HERE))
-import report  # noqa: E402
-from train import ARCHS, CNN_LAYERS, build_model, cnn_config  # noqa: E402
+from training.model import build_model
+from training.report import main as write_report
+from training.report import measure
+from training.train import ARCHS, CNN_LAYERS, cnn_config
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class BaselineTest(unittest.TestCase):
@@ -48,7 +49,7 @@ class BaselineTest(unittest.TestCase):
                 self.assertIn((arch, n), CNN_LAYERS)
 
     def test_baselines_need_a_checkpoint(self):
-        result = subprocess.run([sys.executable, "training/train.py", "--grid", "8", "--arch", "cnn-local"],
+        result = subprocess.run([sys.executable, "-m", "training.train", "--grid", "8", "--arch", "cnn-local"],
                                 cwd=ROOT, capture_output=True, text=True, timeout=120)
         self.assertEqual(result.returncode, 2)
         self.assertIn("--checkpoint", result.stderr)
@@ -60,7 +61,7 @@ class ReportTest(unittest.TestCase):
         n = 6
         mask = (torch.rand(20, n * n, generator=g) < 0.8).float()
         mask[0] = 1  # nothing visible
-        d = report.distance_to_visible(mask, n)
+        d = measure.distance_to_visible(mask, n)
         for b in range(len(mask)):
             visible = [divmod(i, n) for i in range(n * n) if not mask[b, i]]
             for i in range(n * n):
@@ -69,13 +70,13 @@ class ReportTest(unittest.TestCase):
                 self.assertEqual(int(d[b, i]), want)
 
     def test_outside_dependence_matches_the_posterior_of_the_window_alone(self):
-        from prior import exact_posterior, images, sample_batch
+        from training.prior import exact_posterior, images, sample_batch
         n = 8
         prior_images = images(n)
         pixels, mask, _ = sample_batch(n, 100, torch.Generator().manual_seed(5), prior_images)
         posterior = exact_posterior(pixels, mask, prior_images)
-        windows = report.local_windows(n, 1, 3)
-        dependence = report.outside_dependence(pixels, mask, posterior, windows, prior_images)
+        windows = measure.local_windows(n, 1, 3)
+        dependence = measure.outside_dependence(pixels, mask, posterior, windows, prior_images)
         self.assertTrue(dependence[~mask.bool()].isnan().all())
         self.assertGreater(int((dependence > 0.1).sum()), 0)
         for b, cell in torch.nonzero(mask.bool())[::37].tolist():
@@ -90,20 +91,20 @@ class ReportTest(unittest.TestCase):
             tmp = Path(tmp)
             checkpoints = tmp / "checkpoints"
             checkpoints.mkdir()
-            for n in report.GRIDS:
+            for n in measure.GRIDS:
                 for arch in ARCHS:
                     config = ({"gridSize": n, "width": 16, "depth": 1, "heads": 2, "patch": 1 if n == 8 else 2}
                               if arch == "bert" else cnn_config(arch, n, 16, None))
                     model = build_model(arch, config)
                     torch.save({"arch": arch, "config": model.config, "state": model.state_dict()},
                                checkpoints / f"{arch}-{n}.pt")
-            saved = report.CHECKPOINTS
-            report.CHECKPOINTS = checkpoints
+            saved = measure.CHECKPOINTS
+            measure.CHECKPOINTS = checkpoints
             try:
                 with contextlib.redirect_stdout(io.StringIO()):
-                    report.main(["--out", str(tmp / "docs"), "--per-family", "20"])
+                    write_report(["--out", str(tmp / "docs"), "--per-family", "20"])
             finally:
-                report.CHECKPOINTS = saved
+                measure.CHECKPOINTS = saved
             page = (tmp / "docs" / "evaluation.md").read_text()
             for heading in ("## The models", "### 8×8", "### 16×16", "## Error against distance",
                             "## Error against evidence outside the local view",

@@ -1,0 +1,3 @@
+import { SquareInpainter } from 'square-inpainter';
+
+SquareInpainter.setAssetLocations({ models: './square-inpainter/models/', wasm: './square-inpainter/ort/' });

@@ -1,0 +1,45 @@
+"""Writes docs/evaluation.md and its figures: the BERT against two CNN baselines and the exact posterior.
+
+    /usr/bin/python3 -m training.report          # npm run report (a minute or two on 2 cores)
+
+The models are the PyTorch checkpoints in training/checkpoints/ ({arch}-{N}.pt). The BERT checkpoints are
+the ones the bundled .onnx files were exported from (the report checks that they agree); the CNN baselines are
+retrained with the commands the page lists (python3 -m training.train --arch cnn-local|cnn-global). The held-out
+sets are evaluate.py's: the same seed, 1000 masked images per mask family.
+
+measure.py measures, figures.py draws, page.py writes the Markdown. Every number on the page is printed here as well.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import measure
+from .figures import figure_attention, figure_dependence, figure_distance, figure_examples
+from .page import markdown, readings
+
+DOCS = measure.ROOT / "docs"
+
+
+def main(argv=None) -> None:
+    class Parser(argparse.ArgumentParser):
+        def error(self, message):
+            print(f"report: {message}", file=sys.stderr)
+            sys.exit(2)
+
+    p = Parser(prog="python3 -m training.report", description="Write docs/evaluation.md and docs/figures/.")
+    p.add_argument("--out", type=Path, default=DOCS, help="folder for evaluation.md and figures/ (default docs/)")
+    p.add_argument("--per-family", type=int, default=None, help="use only the first K held-out images per family")
+    args = p.parse_args(argv)
+    report = measure.run(args.per_family)
+    readings(report)
+    figures = args.out / "figures"
+    figures.mkdir(parents=True, exist_ok=True)
+    figure_distance(report["grids"], figures / "distance.png")
+    figure_dependence(report["grids"], figures / "dependence.png")
+    figure_examples({n: r["example"] for n, r in report["grids"].items()}, figures / "example.png")
+    figure_attention({n: r["attention"] for n, r in report["grids"].items()}, figures / "attention.png")
+    page = markdown(report)
+    (args.out / "evaluation.md").write_text(page)
+    print(page)
