@@ -1,6 +1,8 @@
 /**
  * The inference request: one request at a time, a new one aborting the pending one, a replaced request's
- * promise following its replacement, and "busy" shown only for fills slower than {@link BUSY_DELAY_MS}.
+ * promise following its replacement, and "busy" shown only for fills slower than {@link BUSY_DELAY_MS}. A result
+ * that arrives while the host has an update pending waits for it: inputs the page set while the fill ran apply
+ * first, and if they start a newer request the result is stale.
  *
  * Why not `@lit/task`'s Task: Task requests a host update when a run starts (to render its PENDING status) and
  * again when it ends. Over a drawn result that is two update cycles per fill where one is needed (the element's
