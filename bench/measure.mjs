@@ -230,6 +230,22 @@ async function countBytes(browser, server, grid, { page: pageName, backend, quer
   });
 }
 
+/**
+ * The main thread's long tasks (> 50 ms) on bench/long-tasks.html, a fresh page: from inserting an element to its
+ * first inpaint (cold), the same for a second element once the model is open (warm), and during iterative fills
+ * back to back (100 on WASM, 5 on SwiftShader's WebGPU). Total blocking time is Lighthouse's: the sum of each task's time over 50 ms.
+ */
+async function countLongTasks(browser, origin, grid, backend) {
+  return withPage(browser, async (page) => {
+    await page.goto(`${origin}/bench/long-tasks.html`);
+    await page.waitForFunction('window.longTaskRun');
+    // SwiftShader takes seconds a fill: a few show the pattern there.
+    const fills = backend === 'webgpu' ? 5 : 100;
+    const result = await page.evaluate((g, b, n) => window.longTaskRun(g, b, n), grid, backend, fills);
+    return { grid, backend, ...result };
+  });
+}
+
 async function gzipSizes(distDir, modelsDir, grids) {
   const entry = async (label, file, shownAs = path.relative(root, file)) => {
     const body = await readFile(file);
@@ -302,6 +318,11 @@ export async function measure(options, { modelsDir, distDir, onTiming = () => {}
         onTiming(result, (Date.now() - at) / 1000);
       }
     }
+    const longTasks = [];
+    for (const backend of options.parts.includes('longtasks') ? ['wasm', 'webgpu'] : []) {
+      if (backend === 'webgpu' && options.quick) continue;
+      for (const grid of options.quick ? options.grids : [16]) longTasks.push(await countLongTasks(browser, server.origin, grid, backend));
+    }
     const bytes = [];
     const byteGrids = !options.parts.includes('bytes') ? [] : options.quick ? options.grids : [16];
     for (const grid of byteGrids) {
@@ -333,6 +354,7 @@ export async function measure(options, { modelsDir, distDir, onTiming = () => {}
       flops: flops.perGrid,
       matmul: flops.matmul && { m: flops.matmul.m, k: flops.matmul.k, n: flops.matmul.n, flops: flops.matmul.flops },
       timings,
+      longTasks,
       bytes,
       sizes: await gzipSizes(distDir, modelsDir, options.grids),
     };

@@ -5,7 +5,7 @@
 //
 //   node bench/run.mjs [--quick] [--models DIR] [--grids 8,16] [--modes wasm-1t,wasm-2t,webgpu] [--out FILE]
 //   node bench/run.mjs --render      (redraw the tables from bench/results.json)
-//   --parts timings,bytes             (the default: both parts)
+//   --parts timings,bytes,longtasks   (the default: all three parts)
 //
 // --quick (or BENCH_QUICK=1): grid 8 only, few repetitions, results to bench/.tmp/results-quick.json and the
 // README left alone; it checks that the bench works, its numbers mean little. --models DIR (or
@@ -36,7 +36,7 @@ function parseArgs(argv) {
     models: value('--models') ?? process.env.SQUARE_INPAINTER_TEST_MODELS,
     grids: list(value('--grids') ?? (quick ? '8' : '8,16')).map(Number),
     modes: list(value('--modes') ?? (quick ? 'wasm-1t' : 'wasm-1t,wasm-2t,webgpu')),
-    parts: list(value('--parts') ?? 'timings,bytes'),
+    parts: list(value('--parts') ?? 'timings,bytes,longtasks'),
     out: value('--out') ?? path.join(benchDir, quick ? '.tmp/results-quick.json' : 'results.json'),
     // The README's table follows bench/results.json only.
     updateReadme: !quick && value('--out') === undefined,

@@ -93,11 +93,27 @@ export function renderTables(results) {
       b.fetchedWebGpuWasm ? 'yes' : 'no',
     ]),
   );
+  const longTasks = markdownTable(
+    ['grid, backend', 'window', 'time (ms)', 'long tasks (start ms, duration ms)', 'total blocking time (ms)'],
+    (results.longTasks ?? []).flatMap((l) =>
+      [
+        ['insertion to first inpaint, cold', l.cold],
+        ['insertion to first inpaint, warm', l.warm],
+        [`${l.fills.count} iterative fills`, l.fills],
+      ].map(([label, w]) => [
+        `${l.grid}×${l.grid} ${l.backend}`,
+        label,
+        String(w.ms),
+        w.tasks.length ? w.tasks.map(([start, duration]) => `(${start}, ${duration})`).join(' ') : 'none',
+        String(w.totalBlockingMs),
+      ]),
+    ),
+  );
   const sizes = markdownTable(
     ['file', 'what', 'bytes', 'gzip'],
     results.sizes.map((s) => [`\`${s.path}\``, s.label, KB(s.bytes), `${KB(s.gzipBytes)} (${s.gzipBytes.toLocaleString('en-US')} B)`]),
   );
-  return { load, steady, compute, bytes, sizes };
+  return { load, steady, compute, longTasks, bytes, sizes };
 }
 
 export function targetLines(results) {
@@ -144,7 +160,7 @@ export function targetLines(results) {
 
 /** The tables and the targets as the console shows them. */
 export function summary(results, tables = renderTables(results)) {
-  return [tables.load, '', tables.steady, '', tables.compute, '', tables.bytes, '', tables.sizes, '', ...targetLines(results)].join('\n');
+  return [tables.load, '', tables.steady, '', tables.compute, '', tables.longTasks, '', tables.bytes, '', tables.sizes, '', ...targetLines(results)].join('\n');
 }
 
 export async function updateReadme(results, tables = renderTables(results)) {
@@ -172,6 +188,10 @@ export async function updateReadme(results, tables = renderTables(results)) {
     `**Compute** (FLOPs of one run at batch 1 from \`bench/flops.py\`; the ceiling is a ${results.matmul ? `${results.matmul.m}×${results.matmul.k}×${results.matmul.n}` : ''} MatMul on the same backend and page)`,
     '',
     tables.compute,
+    '',
+    '**Main-thread long tasks** (`bench/long-tasks.html`, a fresh page; tasks over 50 ms, and the total blocking time over 50 ms each)',
+    '',
+    tables.longTasks,
     '',
     '**Bytes to the first inpaint** (the response bodies `bench/server.mjs` sent, gzip)',
     '',

@@ -2,25 +2,19 @@
  * `cssProperties({'--p': '0.5'})`: sets custom properties on an element through the CSSOM, every time.
  *
  * Lit's `styleMap` writes its first render as a `style="..."` attribute, which a strict `style-src 'self'`
- * Content-Security-Policy blocks (lit/lit#4719); `style.setProperty` is allowed. Like `styleMap` it must be the
- * only expression of a `style` attribute; unlike it, it writes a property only when its value changed.
+ * Content-Security-Policy blocks (lit/lit#4719); `style.setProperty` is allowed. Like `styleMap` it is bound as the
+ * only expression of a `style` attribute (this package's templates do; unlike styleMap it does not check, to save
+ * bytes); unlike it, it writes a property only when its value changed.
  */
 import { noChange } from 'lit';
-import { Directive, PartType, directive, type AttributePart, type PartInfo } from 'lit/directive.js';
+import { Directive, directive, type AttributePart } from 'lit/directive.js';
 
-/** Custom property name → value; null or undefined removes the property. */
-export type CssProperties = Readonly<Record<string, string | null | undefined>>;
+/** Custom property name → value (a number as its text); null or undefined removes the property. */
+export type CssProperties = Readonly<Record<string, string | number | null | undefined>>;
 
 class CssPropertiesDirective extends Directive {
   /** What this binding last wrote. */
-  #written = new Map<string, string>();
-
-  constructor(partInfo: PartInfo) {
-    super(partInfo);
-    if (partInfo.type !== PartType.ATTRIBUTE || partInfo.name !== 'style' || (partInfo.strings?.length ?? 0) > 2) {
-      throw new Error('cssProperties must be the only expression in a style attribute');
-    }
-  }
+  #written = new Map<string, string | number>();
 
   render(_properties: CssProperties): unknown {
     return noChange;
@@ -37,7 +31,7 @@ class CssPropertiesDirective extends Directive {
     for (const name in properties) {
       const value = properties[name];
       if (value != null && this.#written.get(name) !== value) {
-        style.setProperty(name, value);
+        style.setProperty(name, String(value));
         this.#written.set(name, value);
       }
     }

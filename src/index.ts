@@ -8,6 +8,7 @@ export type { ChangeDetail, ErrorDetail, ErrorType, InpaintDetail, InpaintResult
 export type { Decoding } from './decoding.js';
 export type { Tool } from './square-inpainter.js';
 export type { AssetLocations, Backend, BackendPreference } from './runtime/index.js';
+export { exactPosterior, type ExactPosterior } from './posterior.js';
 
 if (!customElements.get('square-inpainter')) {
   customElements.define('square-inpainter', SquareInpainter);

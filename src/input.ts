@@ -5,7 +5,7 @@
  * attribute would read it, or rejected with an {@link AttributeError} that names the attribute.
  */
 import { DECODINGS, MAX_SEED, MAX_STEPS, type Decoding } from './decoding.js';
-import type { ErrorDetail } from './events.js';
+import type { ErrorDetail, ErrorType } from './events.js';
 import { MAX_GRID_SIZE, MIN_GRID_SIZE, parseCells } from './grid.js';
 import { BUNDLED_GRID_SIZES, ModelLoadError, RuntimeLoadError, bundledModelUrl, type BackendPreference } from './runtime/index.js';
 
@@ -61,8 +61,7 @@ export function readInput(values: InputValues, baseUrl: string, attributeText: (
     const number = toNumber(attribute, value);
     if (number === undefined || (Number.isInteger(number) && number >= min && number <= max)) return number;
     // A non-integer attribute reads as NaN: quote it as the page wrote it.
-    const written = attributeText(attribute);
-    const text = typeof value === 'string' ? value : written !== null && Object.is(Number(written), number) ? written : String(number);
+    const text = typeof value === 'string' ? value : (attributeText(attribute) ?? String(number));
     throw new AttributeError(attribute, `${attribute} must be an integer from ${min} to ${max}; got ${quote(text)}`);
   };
   const gridSize = integer('grid-size', values.gridSize, MIN_GRID_SIZE, MAX_GRID_SIZE) ?? DEFAULT_GRID_SIZE;
@@ -99,15 +98,15 @@ export function readInput(values: InputValues, baseUrl: string, attributeText: (
  * more than about 80 characters of any one value. `modelSrc` is the page's `model-src`, which a failed load names.
  */
 export function errorDetail(error: unknown, modelSrc: string): ErrorDetail {
-  let message = clip(error instanceof Error ? error.message : safeString(error) ?? 'unknown error');
-  if (error instanceof AttributeError) return { type: 'invalid-attribute', message, attribute: error.attribute, cause: error };
-  if (error instanceof RuntimeLoadError) return { type: 'runtime-load', message, attribute: undefined, cause: error };
-  if (error instanceof ModelLoadError) {
-    if (!modelSrc) return { type: 'model-load', message, attribute: undefined, cause: error };
-    message = `model-src: ${message}`;
-    return { type: 'model-load', message, attribute: 'model-src', cause: error };
-  }
-  return { type: 'inference', message, attribute: undefined, cause: error };
+  const type: ErrorType =
+    error instanceof AttributeError ? 'invalid-attribute'
+    : error instanceof RuntimeLoadError ? 'runtime-load'
+    : error instanceof ModelLoadError ? 'model-load'
+    : 'inference';
+  // A model that fails to load is the page's `model-src` where it set one.
+  const attribute = error instanceof AttributeError ? error.attribute : type === 'model-load' && modelSrc ? 'model-src' : undefined;
+  const message = clip(error instanceof Error ? error.message : safeString(error) ?? 'unknown error');
+  return { type, message: attribute === 'model-src' && type === 'model-load' ? `model-src: ${message}` : message, attribute, cause: error };
 }
 
 /** A value as an attribute's text would hold it: `String(value)`, or an AttributeError where that throws. */
@@ -115,7 +114,7 @@ export function toText(attribute: string, value: unknown): string {
   if (value == null) return '';
   if (typeof value === 'string') return value;
   const text = typeof value === 'symbol' ? undefined : safeString(value);
-  if (text === undefined) throw new AttributeError(attribute, `${attribute} must be text; got a value that has none (${describeKind(value)})`);
+  if (text === undefined) throw new AttributeError(attribute, `${attribute} must be text; got a ${typeof value} that has none`);
   return text;
 }
 
@@ -139,10 +138,6 @@ export function quote(text: string): string {
 /** Cuts every run of more than {@link QUOTE_LIMIT} non-space characters (a URL, a value) in a message. */
 function clip(message: string): string {
   return message.replace(new RegExp(`\\S{${QUOTE_LIMIT + 1},}`, 'g'), (word) => `${word.slice(0, QUOTE_LIMIT)}…`);
-}
-
-function describeKind(value: unknown): string {
-  return typeof value === 'object' ? Object.prototype.toString.call(value) : typeof value;
 }
 
 /** A number property read like its attribute: empty means the default (undefined), text is `Number(text)`. */

@@ -1,7 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { guard } from 'lit/directives/guard.js';
-import { map } from 'lit/directives/map.js';
-import { range } from 'lit/directives/range.js';
 import { cellView, sameOr, shownPixel, type Fill } from './cells.js';
 import { FormController } from './controllers/form-controller.js';
 import { GridEditingController } from './controllers/grid-editing-controller.js';
@@ -213,9 +211,9 @@ export class SquareInpainter extends LitElement {
     const size = this.input?.gridSize ?? 0;
     const status = this.#status();
     const editing = this.#editing;
-    return html`<div part="grid" role="grid" aria-label="${size} by ${size} grid" style=${cssProperties({ '--grid-size': String(size) })}
-        aria-readonly=${String(!this.#editable)} aria-disabled=${String(!!this.disabled || this.#form.disabled)}
-        aria-busy=${String(status === 'loading' || status === 'working')} @keydown=${editing.handleKeydown} @focusin=${editing.handleFocusin}
+    return html`<div part="grid" role="grid" aria-label="${size} by ${size} grid" style=${cssProperties({ '--grid-size': size })}
+        aria-readonly=${!this.#editable} aria-disabled=${!!this.disabled || this.#form.disabled}
+        aria-busy=${status === 'loading' || status === 'working'} @keydown=${editing.handleKeydown} @focusin=${editing.handleFocusin}
         @pointerdown=${editing.handlePointerdown} @pointermove=${editing.handlePointermove} @pointerup=${editing.handlePointerup}
         @pointercancel=${editing.handlePointerup}>${guard([this.input, this.#inference.value?.fill, editing.focusIndex], () => this.#renderRows())}</div>
       ${status === 'loading' ? this.#renderProgressBar() : nothing}
@@ -229,7 +227,8 @@ export class SquareInpainter extends LitElement {
     const { gridSize: size, pixels, mask } = input;
     const fill = this.#inference.value?.fill;
     const focus = this.#editing.focusFor(size);
-    return map(range(size), (row) => html`<div part="row" role="row">${map(range(row * size, row * size + size), (index) => {
+    return Array.from({ length: size }, (_, row) => html`<div part="row" role="row">${Array.from({ length: size }, (_, col) => {
+      const index = row * size + col;
       const cell = cellView(index, pixels, mask, fill);
       return html`<div part=${cell.part} role="gridcell" tabindex=${index === focus ? 0 : -1} aria-label=${cell.label}
         data-confidence=${cell.confidence} style=${cssProperties({ '--p': cell.shade })}></div>`;
@@ -239,7 +238,7 @@ export class SquareInpainter extends LitElement {
   #renderProgressBar(): unknown {
     const loaded = this.#model.progress;
     return html`<div part="progress-bar" role="progressbar" aria-label="Loading model" aria-valuenow=${Math.round(loaded * 100)}
-      style=${cssProperties({ '--progress': String(loaded) })}></div>`;
+      style=${cssProperties({ '--progress': loaded })}></div>`;
   }
 
   /** What the element is doing: an error stands until the next request; a request shows as loading or working. */

@@ -83,11 +83,12 @@ def metrics(p_model, posterior, pixels, mask, prior_images) -> dict:
     }
 
 
-def evaluate(entry: dict) -> dict:
+def evaluate(entry: dict, folder: Path = ROOT / "models") -> dict:
+    """The held-out figures of the model `entry` names (its gridSize and file, in `folder`)."""
     n = entry["gridSize"]
     pixels, mask, family, prior_images = held_out(n)
     posterior = exact_posterior(pixels, mask, prior_images)
-    p_model = predict(ROOT / "models" / entry["file"], tokens(pixels, mask))
+    p_model = predict(folder / entry["file"], tokens(pixels, mask))
     result = {"heldOut": {"perFamily": PER_FAMILY, "seed": SEED + n, "families": list(MASK_FAMILIES)},
               "overall": metrics(p_model, posterior, pixels, mask, prior_images), "families": {}}
     for i, name in enumerate(MASK_FAMILIES):

@@ -1,11 +1,17 @@
-"""ONNX export of a SquareBert, and the parity fixture that checks the export from JavaScript.
+"""ONNX export of a SquareBert or SquareCnn, and the parity fixture that checks the export from JavaScript.
 
-The exported graph (opset 17) has input `tokens` int64 [batch, N*N] and output `logits` float32
-[batch, N*N, 2], with a dynamic batch axis. train.py exports at the end of a run; this file also re-exports a
-checkpoint (rounding its weights as train.py does):
+The exported graph (opset 17) has input `tokens` int64 [batch, N*N] (0 black, 1 white, 2 hidden) and first
+output `logits` float32 [batch, N*N, 2], with a dynamic batch axis. A SquareBert also has a second output
+`attention` float32 [batch, N*N, N*N] (row = query cell, each row summing to 1: SquareBert.attention_rollout);
+the browser runtime fetches only `logits` for fills. train.py exports at the end of a run; this file also
+re-exports a checkpoint (rounding its weights as train.py does):
 
     /usr/bin/python3 -m training.export --checkpoint training/checkpoints/bert-8.pt \
         --out models/square-inpainter-8.onnx --parity test/fixtures/parity-8.json
+    /usr/bin/python3 -m training.export --checkpoint training/checkpoints/cnn-local-8.pt --keep-weights \
+        --out demo/models/cnn-local-8.onnx --parity test/fixtures/parity-cnn-local-8.json
+
+(training/demo_models.py runs the second for every CNN baseline.)
 """
 from __future__ import annotations
 
@@ -22,6 +28,22 @@ from .prior import images, sample_batch, tokens
 OPSET = 17
 
 
+class WithAttention(torch.nn.Module):
+    """A SquareBert whose forward returns (logits, attention), for the export."""
+
+    def __init__(self, model: torch.nn.Module):
+        super().__init__()
+        self.model = model
+
+    def forward(self, tokens: torch.Tensor):
+        return self.model.forward_with_attention(tokens)
+
+
+def output_names(model: torch.nn.Module) -> list[str]:
+    """`logits`, and `attention` for a model that has one (SquareBert)."""
+    return ["logits", "attention"] if hasattr(model, "forward_with_attention") else ["logits"]
+
+
 def export_onnx(model: torch.nn.Module, path: Path) -> None:
     """Exports in fp32 to a temporary file and renames it over `path` only once it is complete."""
     import onnx
@@ -30,12 +52,20 @@ def export_onnx(model: torch.nn.Module, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     example = torch.full((2, model.grid_size ** 2), 2, dtype=torch.int64)
+    names = output_names(model)
+    traced = WithAttention(model) if "attention" in names else model
     with torch.no_grad():
-        torch.onnx.export(model, (example,), str(tmp), input_names=["tokens"], output_names=["logits"],
-                          dynamic_axes={"tokens": {0: "batch"}, "logits": {0: "batch"}},
+        torch.onnx.export(traced, (example,), str(tmp), input_names=["tokens"], output_names=names,
+                          dynamic_axes={"tokens": {0: "batch"}, **{name: {0: "batch"} for name in names}},
                           opset_version=OPSET, do_constant_folding=True)
     graph = onnx.load(str(tmp))
     shorten_names(graph)
+    if "attention" in names:
+        # The trace reshapes to [-1, N*N, N*N], which leaves the two cell axes unnamed; state them.
+        cells = model.grid_size ** 2
+        attention = next(output for output in graph.graph.output if output.name == "attention")
+        for dim in attention.type.tensor_type.shape.dim[1:]:
+            dim.dim_value = cells
     onnx.checker.check_model(graph)
     onnx.save(graph, str(tmp))
     os.replace(tmp, path)
@@ -55,7 +85,7 @@ def round_weights(model: torch.nn.Module) -> None:
 
 
 def shorten_names(model) -> None:
-    """Renames every node and internal value to a short name (`tokens` and `logits` stay), in graph order.
+    """Renames every node and internal value to a short name (the inputs and outputs stay), in graph order.
 
     PyTorch names them after the module path (`/blocks.0/attention/MatMul_1_output_0`): about 23 KB raw and
     2.2 KB gzipped of a model a page downloads, for nothing the runtime uses.
@@ -84,30 +114,49 @@ def shorten_names(model) -> None:
         value.name = short(value.name)
 
 
+def parity_queries(n: int) -> list[int]:
+    """The query cells whose attention rows a parity fixture keeps: first, middle, last."""
+    return [0, (n // 2) * n + n // 2, n * n - 1]
+
+
 def write_parity_fixture(model: torch.nn.Module, path: Path, prior_images: torch.Tensor, batch: int = 6) -> None:
-    """Tokens from every mask family and PyTorch's fp32 logits for them, as JSON."""
+    """Tokens from every mask family and PyTorch's fp32 logits for them, as JSON; for a model with an
+    `attention` output also its rows for parity_queries (`attentionQueries`, `attention` [batch, queries, N*N])."""
     n = model.grid_size
     g = torch.Generator().manual_seed(777)
     pixels, mask, _ = sample_batch(n, batch, g, prior_images)
     x = tokens(pixels, mask)
     x[0] = 2  # everything hidden
     x[1] = pixels[1].long()  # nothing hidden
+    model = model.cpu().float().eval()
+    attention = None
     with torch.no_grad():
-        logits = model.cpu().float().eval()(x)
+        if "attention" in output_names(model):
+            logits, attention = model.forward_with_attention(x)
+        else:
+            logits = model(x)
     fixture = {"gridSize": n, "batch": batch, "tokens": x.flatten().tolist(),
                "logits": [round(v, 6) for v in logits.flatten().tolist()]}
+    if attention is not None:
+        queries = parity_queries(n)
+        fixture["attentionQueries"] = queries
+        fixture["attention"] = [round(v, 7) for v in attention[:, queries].flatten().tolist()]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(fixture) + "\n")
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description="Re-export a train.py checkpoint to ONNX, its weights rounded.")
+    p = argparse.ArgumentParser(description="Re-export a train.py checkpoint (BERT or CNN) to ONNX, its Linear weights rounded to bfloat16 precision unless --keep-weights.")
     p.add_argument("--checkpoint", type=Path, required=True)
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--parity", type=Path, default=None, help="also write a parity fixture")
+    p.add_argument("--keep-weights", action="store_true",
+                   help="export the checkpoint's weights as they are, unrounded (the CNN baselines: the report "
+                        "measured them so)")
     args = p.parse_args()
     model, _ = load_checkpoint(args.checkpoint)
-    round_weights(model)
+    if not args.keep_weights:
+        round_weights(model)
     export_onnx(model, args.out)
     if args.parity:
         write_parity_fixture(model, args.parity, images(model.grid_size))

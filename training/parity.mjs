@@ -1,19 +1,28 @@
 // Runs an exported model in onnxruntime (Node) on a parity fixture written by PyTorch and reports the
-// largest absolute difference between the two sets of logits.
-//   node training/parity.mjs MODEL.onnx FIXTURE.json   → prints the max abs diff; exit 1 above 1e-4
+// largest absolute difference between the two sets of logits, and of the attention rows the fixture keeps
+// (`attentionQueries`, where the model has an `attention` output).
+//   node training/parity.mjs MODEL.onnx FIXTURE.json   → prints the max abs diffs; exit 1 above 1e-4
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import * as ort from 'onnxruntime-node';
 
 export const PARITY_TOLERANCE = 1e-4;
 
+/** The largest |onnxruntime - PyTorch| over the logits (and the fixture's attention rows, if any). */
 export async function maxParityError(modelPath, fixturePath) {
+  const { logits, attention } = await parityErrors(modelPath, fixturePath);
+  return Math.max(logits, attention ?? 0);
+}
+
+/** {logits, attention}: the largest |onnxruntime - PyTorch| of each; attention null where the fixture has none. */
+export async function parityErrors(modelPath, fixturePath) {
   const fixture = JSON.parse(await readFile(fixturePath, 'utf8'));
   const cells = fixture.gridSize * fixture.gridSize;
   const session = await ort.InferenceSession.create(modelPath);
   try {
     const tokens = new ort.Tensor('int64', BigInt64Array.from(fixture.tokens, BigInt), [fixture.batch, cells]);
-    const { logits } = await session.run({ tokens });
+    const outputs = await session.run({ tokens });
+    const { logits } = outputs;
     if (logits.dims.join() !== [fixture.batch, cells, 2].join()) {
       throw new Error(`logits shape ${logits.dims} != [${fixture.batch}, ${cells}, 2]`);
     }
@@ -21,7 +30,20 @@ export async function maxParityError(modelPath, fixturePath) {
     fixture.logits.forEach((expected, i) => {
       worst = Math.max(worst, Math.abs(expected - logits.data[i]));
     });
-    return worst;
+    if (!fixture.attention) return { logits: worst, attention: null };
+    const map = outputs.attention;
+    if (!map || map.dims.join() !== [fixture.batch, cells, cells].join()) {
+      throw new Error(`attention shape ${map?.dims} != [${fixture.batch}, ${cells}, ${cells}]`);
+    }
+    let worstAttention = 0;
+    const queries = fixture.attentionQueries;
+    fixture.attention.forEach((expected, i) => {
+      const key = i % cells;
+      const query = queries[Math.floor(i / cells) % queries.length];
+      const b = Math.floor(i / (cells * queries.length));
+      worstAttention = Math.max(worstAttention, Math.abs(expected - map.data[(b * cells + query) * cells + key]));
+    });
+    return { logits: worst, attention: worstAttention };
   } finally {
     await session.release();
   }
@@ -33,7 +55,8 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
     console.error('usage: node training/parity.mjs MODEL.onnx FIXTURE.json');
     process.exit(2);
   }
-  const worst = await maxParityError(model, fixture);
-  console.log(`max |onnxruntime - pytorch| = ${worst.toExponential(2)}`);
-  process.exit(worst <= PARITY_TOLERANCE ? 0 : 1);
+  const { logits, attention } = await parityErrors(model, fixture);
+  console.log(`max |onnxruntime - pytorch| = ${logits.toExponential(2)} (logits)` +
+    (attention === null ? '' : `, ${attention.toExponential(2)} (attention)`));
+  process.exit(Math.max(logits, attention ?? 0) <= PARITY_TOLERANCE ? 0 : 1);
 }

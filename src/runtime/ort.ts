@@ -77,11 +77,18 @@ async function startRuntime(build: RuntimeBuild, onBytes: ByteProgress): Promise
   const wasmUrl = wasmUrlForRuntime(build);
   const [ort, wasm] = await Promise.all([importBuild(build), fetchWasm(wasmUrl, build, onBytes)]);
   ort.env.wasm.wasmBinary = wasm;
-  // Parcel (and webpack) replace `import.meta.url` with the module's file: path at build time. onnxruntime-web
-  // then starts its thread workers from a URL that webpack rewrites to an emitted copy of the build but Parcel
-  // leaves as a file: URL no page can fetch, and the wasm backend fails to start for good. Where this module's
-  // own URL was replaced so, the runtime keeps to one thread and starts no worker.
-  if (import.meta.url.startsWith('file:')) ort.env.wasm.numThreads = 1;
+  if (import.meta.url.startsWith('file:')) {
+    // Parcel (and webpack) replace `import.meta.url` with the module's file: path at build time. onnxruntime-web
+    // then starts its workers from a URL that webpack rewrites to an emitted copy of the build but Parcel leaves
+    // as a file: URL no page can fetch, and the wasm backend fails to start for good. Where this module's own
+    // URL was replaced so, the runtime keeps to one thread on the page and starts no worker.
+    ort.env.wasm.numThreads = 1;
+  } else if (build === 'wasm') {
+    // Everywhere else the WASM build runs in onnxruntime-web's proxy worker: compiling the wasm, creating the
+    // session and every run happen off the page's main thread (one 400–500 ms long task less on a cold page,
+    // bench/README.md). Its WebGPU builds have no proxy: WebGPU sessions run on the page.
+    ort.env.wasm.proxy = true;
+  }
   // ORT's warnings (e.g. shape ops placed on the CPU beside WebGPU) are for its developers, not a page's console.
   ort.env.logLevel = 'error';
   let queue: Promise<unknown> = Promise.resolve();

@@ -252,8 +252,13 @@ function createSession(
             : (tokens: Uint8Array) => data.set(tokens);
         return async (tokens: Uint8Array) => {
           if (tokens.length !== cellCount) throw new RangeError(`predict: expected ${cellCount} tokens, got ${tokens.length}`);
-          fill(tokens);
-          const logits = (await session.run(feeds, fetches))[outputName] as TypedTensor<'float32'>;
+          let runFeeds = feeds;
+          if (ort.env.wasm.proxy) {
+            // The proxy worker takes the input's buffer (a transfer): each run gets its own.
+            const own = inputType === 'int64' ? BigInt64Array.from(tokens, (t) => BIG_TOKENS[t]) : Int32Array.from(tokens);
+            runFeeds = { [input.name]: new ort.Tensor(inputType, own, [1, cellCount]) };
+          } else fill(tokens);
+          const logits = (await session.run(runFeeds, fetches))[outputName] as TypedTensor<'float32'>;
           try {
             if (logits.type !== 'float32' || logits.data.length !== cellCount * 2) {
               throw new RangeError(

@@ -1,13 +1,13 @@
 /**
  * The exact posterior of the prior, for tests: a legitimate fake of the model.
  *
- * Prior: an N×N black grid with exactly one white filled axis-aligned square of
- * side 2..N-2, every placement (side, row, col) equally likely. Given visible
- * cells, the posterior over squares is uniform over the squares that agree with
- * every visible cell, and P(cell white) is the share of those squares covering
- * the cell. DOM-free: node tests and browser tests both import it.
+ * The posterior itself is the package's (src/posterior.ts); this file adds what tests need around it: the
+ * squares as a cached list, the posterior over squares, predictors that answer with it, and the argument
+ * order (pixels, mask, gridSize) the tests were written with. DOM-free: node tests and browser tests both
+ * import it.
  */
 import { MASKED, WHITE, type Square } from '../../src/grid.js';
+import { exactPosterior as packagePosterior, fittingSquares, priorSquares } from '../../src/posterior.js';
 import { random } from './random.js';
 import type { Predictor } from '../../src/decoding.js';
 
@@ -17,13 +17,7 @@ const squareCache = new Map<number, readonly Square[]>();
 export function squares(gridSize: number): readonly Square[] {
   let list = squareCache.get(gridSize);
   if (!list) {
-    const built: Square[] = [];
-    for (let side = 2; side <= gridSize - 2; side++) {
-      for (let row = 0; row + side <= gridSize; row++) {
-        for (let col = 0; col + side <= gridSize; col++) built.push({ side, row, col });
-      }
-    }
-    list = Object.freeze(built);
+    list = Object.freeze(priorSquares(gridSize));
     squareCache.set(gridSize, list);
   }
   return list;
@@ -45,34 +39,9 @@ export function renderSquare(square: Square, gridSize: number): Uint8Array {
   return pixels;
 }
 
-/**
- * Which squares agree with every visible cell: 1 per square of {@link squares}
- * that does, 0 otherwise. O(N² + number of squares) via 2D prefix sums.
- */
+/** Which squares agree with every visible cell: 1 per square of {@link squares} that does, 0 otherwise. */
 export function consistentSquares(pixels: ArrayLike<number>, mask: ArrayLike<number>, gridSize: number): Uint8Array {
-  const stride = gridSize + 1;
-  const black = new Int32Array(stride * stride);
-  const white = new Int32Array(stride * stride);
-  for (let r = 0; r < gridSize; r++) {
-    for (let c = 0; c < gridSize; c++) {
-      const cell = r * gridSize + c;
-      const at = (r + 1) * stride + c + 1;
-      const isWhite = !mask[cell] && pixels[cell] ? 1 : 0;
-      const isBlack = !mask[cell] && !pixels[cell] ? 1 : 0;
-      black[at] = isBlack + black[at - 1] + black[at - stride] - black[at - stride - 1];
-      white[at] = isWhite + white[at - 1] + white[at - stride] - white[at - stride - 1];
-    }
-  }
-  const totalWhite = white[stride * stride - 1];
-  const sum = (table: Int32Array, { side, row, col }: Square) =>
-    table[(row + side) * stride + col + side] - table[row * stride + col + side] -
-    table[(row + side) * stride + col] + table[row * stride + col];
-  const list = squares(gridSize);
-  const agree = new Uint8Array(list.length);
-  for (let i = 0; i < list.length; i++) {
-    agree[i] = sum(black, list[i]) === 0 && sum(white, list[i]) === totalWhite ? 1 : 0;
-  }
-  return agree;
+  return fittingSquares(gridSize, pixels, mask);
 }
 
 /**
@@ -91,37 +60,13 @@ export function squarePosterior(pixels: ArrayLike<number>, mask: ArrayLike<numbe
 /**
  * P(cell white | visible cells) per cell. Visible cells come out exactly 0 or 1.
  * When no square agrees with the visible cells (off the prior), hidden cells
- * get 0.5: the fake has no information, as a model would have little.
+ * get 0.5 (the package's exactPosterior gives NaN): the fake has no
+ * information, as a model would have little.
  */
 export function exactPosterior(pixels: ArrayLike<number>, mask: ArrayLike<number>, gridSize: number): Float32Array {
-  const agree = consistentSquares(pixels, mask, gridSize);
-  const list = squares(gridSize);
-  const stride = gridSize + 1;
-  const cover = new Int32Array(stride * stride);
-  let count = 0;
-  for (let i = 0; i < list.length; i++) {
-    if (!agree[i]) continue;
-    count++;
-    const { side, row, col } = list[i];
-    // 2D difference array: +1 over the square's rectangle.
-    cover[row * stride + col]++;
-    cover[row * stride + col + side]--;
-    cover[(row + side) * stride + col]--;
-    cover[(row + side) * stride + col + side]++;
-  }
-  for (let r = 0; r < gridSize; r++) {
-    for (let c = 0; c < gridSize; c++) {
-      const at = r * stride + c;
-      cover[at] += (c > 0 ? cover[at - 1] : 0) + (r > 0 ? cover[at - stride] : 0) - (r > 0 && c > 0 ? cover[at - stride - 1] : 0);
-    }
-  }
-  const probabilities = new Float32Array(gridSize * gridSize);
-  for (let r = 0; r < gridSize; r++) {
-    for (let c = 0; c < gridSize; c++) {
-      const cell = r * gridSize + c;
-      if (!mask[cell]) probabilities[cell] = pixels[cell] ? 1 : 0;
-      else probabilities[cell] = count > 0 ? cover[r * stride + c] / count : 0.5;
-    }
+  const { probabilities, fits } = packagePosterior(gridSize, pixels, mask);
+  if (fits === 0) {
+    for (let i = 0; i < probabilities.length; i++) if (Number.isNaN(probabilities[i])) probabilities[i] = 0.5;
   }
   return probabilities;
 }
