@@ -1,0 +1,176 @@
+// The demo page: the BERT (an editable <square-inpainter>), the exact posterior (the package's exactPosterior)
+// and a local CNN (a second <square-inpainter> with model-src) on the same picture, each fill scored against
+// the exact answer. It uses the built package as a page would.
+import { exactPosterior } from '../dist/square-inpainter.js';
+
+const bert = document.getElementById('bert');
+const cnn = document.getElementById('cnn');
+const exactGrid = document.getElementById('exact');
+const form = document.getElementById('controls');
+const revealButton = document.getElementById('reveal');
+const status = document.getElementById('status');
+
+let size = 16;
+let pixels = new Uint8Array(size * size);
+let mask = new Uint8Array(size * size);
+/** The square the demo drew, while the picture is still the demo's; null once the user edits it. */
+let truth = null;
+let revealed = false;
+/** P(white) per cell and the number of squares that fit, for the current picture. */
+let exact = { probabilities: new Float32Array(0), fits: 0 };
+
+const cellString = (values) => Array.from(values, (value) => (value ? '1' : '0')).join('');
+const cellsOf = (text) => Uint8Array.from(text.replace(/\s/g, ''), (char) => (char === '1' ? 1 : 0));
+const randomInt = (low, high) => low + Math.floor(Math.random() * (high - low + 1));
+
+/** Marks a panel as filled for this picture (the browser test waits for all three). */
+function markFilled(name, filled) {
+  const names = new Set((document.body.dataset.filled ?? '').split(' ').filter(Boolean));
+  if (filled) names.add(name);
+  else names.delete(name);
+  document.body.dataset.filled = [...names].sort().join(' ');
+}
+
+/** A new picture from the prior: a random square, then a random rectangle and a sprinkle of cells hidden. */
+function samplePicture() {
+  pixels = new Uint8Array(size * size);
+  mask = new Uint8Array(size * size);
+  const side = randomInt(2, size - 2);
+  const top = randomInt(0, size - side);
+  const left = randomInt(0, size - side);
+  for (let r = top; r < top + side; r++) pixels.fill(1, r * size + left, r * size + left + side);
+  truth = pixels.slice();
+  const boxTop = randomInt(0, size - 1);
+  const boxLeft = randomInt(0, size - 1);
+  const boxBottom = randomInt(boxTop, size - 1);
+  const boxRight = randomInt(boxLeft, size - 1);
+  for (let i = 0; i < size * size; i++) {
+    const r = Math.floor(i / size);
+    const c = i % size;
+    mask[i] = (r >= boxTop && r <= boxBottom && c >= boxLeft && c <= boxRight) || Math.random() < 0.3 ? 1 : 0;
+    if (mask[i]) pixels[i] = 0; // a hidden cell carries no information
+  }
+  show();
+}
+
+/** Hands the picture to both elements and recomputes the exact answer. */
+function show({ refill = false } = {}) {
+  document.body.classList.toggle('grid-8', size === 8);
+  markFilled('bert', false);
+  markFilled('cnn', false);
+  for (const element of [bert, cnn]) {
+    element.gridSize = size;
+    element.pixels = cellString(pixels);
+    element.mask = cellString(mask);
+  }
+  cnn.modelSrc = `./models/cnn-local-${size}.onnx`;
+  // The same attributes give no new fill by themselves: ask for one (a new sample, with `sample` decoding).
+  if (refill) for (const element of [bert, cnn]) element.inpaint().catch(() => undefined);
+  drawExact();
+  revealButton.disabled = !truth;
+  if (!truth) setRevealed(false);
+}
+
+function drawExact() {
+  exact = exactPosterior(size, pixels, mask);
+  const cells = [];
+  for (let i = 0; i < size * size; i++) {
+    const cell = document.createElement('span');
+    const p = mask[i] ? (exact.fits ? exact.probabilities[i] : 0.5) : pixels[i];
+    cell.style.setProperty('--p', String(p));
+    cell.classList.toggle('hidden', mask[i] === 1);
+    cell.classList.toggle('truth', revealed && !!truth?.[i]);
+    cell.title = mask[i] ? `hidden: P(white) = ${exact.fits ? p.toFixed(3) : 'undefined'}` : pixels[i] ? 'white' : 'black';
+    cells.push(cell);
+  }
+  exactGrid.replaceChildren(...cells);
+  exactGrid.setAttribute(
+    'aria-label',
+    exact.fits ? `exact posterior: ${exact.fits} squares fit the visible cells` : 'exact posterior: no square fits the visible cells',
+  );
+  const score = document.getElementById('exact-score');
+  score.className = exact.fits ? 'score' : 'score warn';
+  score.textContent = exact.fits
+    ? `${exact.fits} square${exact.fits === 1 ? '' : 's'} of the prior fit${exact.fits === 1 ? 's' : ''} the visible cells.`
+    : 'No single square fits the visible cells: there is no right answer, only guesses.';
+  markFilled('exact', true);
+}
+
+/** How a model's fill compares with the exact answer. */
+function scoreFill(detail) {
+  const filled = cellsOf(detail.pixels);
+  const hidden = [...mask.keys()].filter((i) => mask[i]);
+  if (!hidden.length) return 'Nothing is hidden.';
+  if (!exact.fits) return `No square fits; it guessed ${exactPosterior(size, filled, new Uint8Array(size * size)).fits ? 'a square' : 'no square'}.`;
+  const error = hidden.reduce((sum, i) => sum + Math.abs(detail.probabilities[i] - exact.probabilities[i]), 0) / hidden.length;
+  const certainWrong = hidden.filter((i) => (exact.probabilities[i] === 0 || exact.probabilities[i] === 1) && filled[i] !== exact.probabilities[i]);
+  const valid = exactPosterior(size, filled, new Uint8Array(size * size)).fits === 1;
+  return `Error against exact: ${error.toFixed(3)} (mean |P − exact| over ${hidden.length} hidden cells). ` +
+    `${certainWrong.length} certain cell${certainWrong.length === 1 ? '' : 's'} wrong; ${valid ? 'a valid square' : 'not a single square'}.`;
+}
+
+for (const [element, name] of [
+  [bert, 'bert'],
+  [cnn, 'cnn'],
+]) {
+  const score = document.getElementById(`${name}-score`);
+  element.addEventListener('inpaint', ({ detail }) => {
+    score.className = 'score';
+    score.textContent = scoreFill(detail);
+    markFilled(name, true);
+  });
+  element.addEventListener('error', ({ detail }) => {
+    score.className = 'score warn';
+    score.textContent = detail.message;
+  });
+}
+bert.addEventListener('load', ({ detail }) => (status.textContent = `Models run on ${detail.backend}: ${detail.reason}.`));
+
+// The user edits the BERT's picture: the CNN and the exact answer follow, and the picture is no longer the demo's.
+bert.addEventListener('change', ({ detail }) => {
+  pixels = cellsOf(detail.pixels);
+  mask = cellsOf(detail.mask);
+  if (truth && pixels.some((pixel, i) => !mask[i] && pixel !== truth[i])) truth = null;
+  markFilled('cnn', false);
+  cnn.pixels = detail.pixels;
+  cnn.mask = detail.mask;
+  drawExact();
+  revealButton.disabled = !truth;
+  if (!truth) setRevealed(false);
+});
+
+function setRevealed(value) {
+  revealed = value;
+  revealButton.setAttribute('aria-pressed', String(value));
+  for (const [i, cell] of [...exactGrid.children].entries()) cell.classList.toggle('truth', revealed && !!truth?.[i]);
+}
+
+revealButton.addEventListener('click', () => setRevealed(!revealed));
+document.getElementById('sample').addEventListener('click', samplePicture);
+document.getElementById('hide-all').addEventListener('click', () => {
+  mask.fill(1);
+  pixels.fill(0);
+  show({ refill: true });
+});
+document.getElementById('clear').addEventListener('click', () => {
+  pixels = new Uint8Array(size * size);
+  mask = new Uint8Array(size * size);
+  truth = null;
+  show();
+});
+form.addEventListener('change', (event) => {
+  const { name, value } = event.target;
+  if (name === 'gridSize') {
+    size = Number(value);
+    samplePicture();
+  } else if (name === 'decoding' || name === 'backend') {
+    bert[name] = value;
+    cnn[name] = value;
+  } else if (name === 'tool') {
+    bert.tool = value;
+  } else if (name === 'showConfidence') {
+    bert.showConfidence = cnn.showConfidence = event.target.checked;
+  }
+});
+
+samplePicture();
