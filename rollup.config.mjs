@@ -89,7 +89,7 @@ export default {
     resolve({ browser: true }),
     minifyStyles(),
     typescript({ tsconfig: './tsconfig.json', outDir: 'dist', declarationDir: 'dist/types', sourceMap: true }),
-    terser({ ecma: 2022, module: true, format: { comments: false } }),
+    terser({ ecma: 2022, module: true, compress: { passes: 2 }, format: { comments: false } }),
     copyOrt(),
   ],
 };

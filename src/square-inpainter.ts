@@ -10,6 +10,7 @@ import { decode, type Decoding } from './decoding.js';
 import type { InpaintDetail, InpaintResult, SquareInpainterEventMap } from './events.js';
 import { serializeCells } from './grid.js';
 import { AttributeError, DEFAULT_GRID_SIZE, errorDetail, readInput, textAttribute, type Input } from './input.js';
+import { countFits } from './posterior.js';
 import { setAssetLocations, type AssetLocations, type BackendPreference } from './runtime/index.js';
 import { styles } from './square-inpainter.styles.js';
 
@@ -32,7 +33,7 @@ interface Inpainted {
  * browser (onnxruntime-web on WebGPU or WASM). The prior: one white axis-aligned square on black.
  *
  * @fires load - A model is ready: `{backend, adapter, reason, gridSize, modelUrl}`.
- * @fires inpaint - The hidden cells are filled: `{pixels, probabilities, mask, backend, durationMs, decoding, runs}`.
+ * @fires inpaint - The hidden cells are filled: `{pixels, probabilities, mask, backend, durationMs, decoding, runs, seed?, fits?}`.
  * @fires error - The element could not inpaint: `{type, message, attribute, cause}`; it recovers on the next valid change.
  * @fires change - The user edited the grid (pointer or keyboard): `{pixels, mask}`, already in the properties.
  * @fires progress - The model is loading: `{totalProgress}` from 0 to 1 over the whole load (1 just before `load`).
@@ -64,7 +65,7 @@ export class SquareInpainter extends LitElement {
   // A static block rather than @property/@state decorators: their calls cost about 400 bytes of the gzipped bundle
   // (15.9 of the 16 KB budget with them). `attribute: false` keeps the state out of custom-elements.json.
   static override properties = {
-    gridSize: { type: Number, attribute: 'grid-size' },
+    gridSize: { type: Number, reflect: true, attribute: 'grid-size' },
     pixels: {},
     mask: {},
     modelSrc: { attribute: 'model-src' },
@@ -253,9 +254,9 @@ export class SquareInpainter extends LitElement {
     if (status === 'error') return `Error: ${errorDetail(this.#inference.error, this.input?.modelSrc ?? '').message}`;
     if (status === 'loading') return 'Loading model…';
     if (status === 'working') return 'Inpainting…';
-    const { backend, durationMs } = this.#inference.value!.detail;
+    const { backend, durationMs, fits } = this.#inference.value!.detail;
     // Whole milliseconds: fills that take about as long as the last leave the line, and the page's layout, alone.
-    return `Filled on ${backend} in ${durationMs < 0.5 ? '<1' : Math.round(durationMs)} ms`;
+    return `Filled on ${backend} in ${durationMs < 0.5 ? '<1' : Math.round(durationMs)} ms${fits === 0 ? ' · No single square fits the visible cells' : ''}`;
   }
 
   get #editable(): boolean {
@@ -281,6 +282,8 @@ export class SquareInpainter extends LitElement {
     const mask = serializeCells(input.mask);
     const detail: InpaintDetail = { pixels: serializeCells(pixels), probabilities, mask, backend: handle.backend, durationMs, decoding, runs };
     if (decoded.seed !== undefined) detail.seed = decoded.seed;
+    // The bundled models are models of the square prior: say when no square of it fits what is visible.
+    if (!input.modelSrc) detail.fits = countFits(input.gridSize, input.pixels, input.mask);
     // A fill that shows what is drawn already keeps the drawn one: the cells need no new render.
     const fill = sameOr(this.#inference.value?.fill, { pixels, probabilities, mask: input.mask });
     return complete({ fill, detail });
