@@ -68,6 +68,11 @@ function minifyStyles() {
           .replace(/\s+\)/g, ')')
           .replace(/([\w-]): /g, '$1:')
           .replace(/;}/g, '}')
+          // [part~='cell'] -> [part~=cell]: an identifier needs no quotes.
+          .replace(/(\[[\w-]+~?=)'([\w-]+)'\]/g, '$1$2]')
+          .replace(/(^|[^\w.])0\.(\d)/g, '$1.$2')
+          // Only + and - need spaces around them in calc().
+          .replace(/ ?([*/]) ?/g, '$1')
           .trim();
         return `css\`${minified}\``;
       });
@@ -89,7 +94,7 @@ export default {
     resolve({ browser: true }),
     minifyStyles(),
     typescript({ tsconfig: './tsconfig.json', outDir: 'dist', declarationDir: 'dist/types', sourceMap: true }),
-    terser({ ecma: 2022, module: true, compress: { passes: 2 }, format: { comments: false } }),
+    terser({ ecma: 2022, module: true, compress: { passes: 2, keep_fargs: false }, format: { comments: false } }),
     copyOrt(),
   ],
 };

@@ -60,13 +60,6 @@ export function exactPosterior(gridSize: number, pixels: ArrayLike<number> | str
   return { probabilities, fits };
 }
 
-/** How many squares of the prior agree with every visible cell: `exactPosterior`'s `fits`, inputs already checked. */
-export function countFits(n: number, pixels: ArrayLike<number>, mask: ArrayLike<number>): number {
-  let fits = 0;
-  forEachFittingSquare(n, pixels, mask, () => fits++);
-  return fits;
-}
-
 /** Every square of the prior at N, ordered by side, then row, then column. */
 export function priorSquares(gridSize: number): Square[] {
   const n = validateGridSize(gridSize, 'gridSize');
