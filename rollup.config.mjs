@@ -94,7 +94,9 @@ export default {
     resolve({ browser: true }),
     minifyStyles(),
     typescript({ tsconfig: './tsconfig.json', outDir: 'dist', declarationDir: 'dist/types', sourceMap: true }),
-    terser({ ecma: 2022, module: true, compress: { passes: 2, keep_fargs: false }, format: { comments: false } }),
+    // The element must stay under 16,000 bytes gzipped. Three passes, unused arguments dropped and the inlined
+    // one-use function expressions written as arrows (none uses this, arguments or new) save about 50 bytes.
+    terser({ ecma: 2022, module: true, compress: { passes: 3, keep_fargs: false, unsafe_arrows: true }, format: { comments: false } }),
     copyOrt(),
   ],
 };

@@ -127,7 +127,7 @@ export class SquareInpainter extends LitElement {
   private input?: Input;
   private inputError?: AttributeError;
   /** What the cells were last rendered from: the input, the fill and the tab stop. */
-  #drawn: unknown[] = [];
+  #drawn?: unknown[];
 
   readonly #inference = new InferenceController<Inpainted>(this, {
     task: (signal, complete) => this.#fill(signal, complete),
@@ -229,7 +229,7 @@ export class SquareInpainter extends LitElement {
   #renderRows(): unknown {
     const input = this.input;
     const drawn = [input, this.#inference.value?.fill, this.#editing.focusIndex];
-    if (drawn.every((value, i) => value === this.#drawn[i])) return noChange;
+    if (drawn.every((value, i) => value === this.#drawn?.[i])) return noChange;
     this.#drawn = drawn;
     if (!input) return nothing;
     const { gridSize: size, pixels, mask } = input;
