@@ -64,7 +64,7 @@ export class SquareInpainter extends LitElement {
   // A static block rather than @property/@state decorators: their calls cost about 400 bytes of the gzipped bundle
   // (15.9 of the 16 KB budget with them). `attribute: false` keeps the state out of custom-elements.json.
   static override properties = {
-    gridSize: { type: Number, reflect: true, attribute: 'grid-size' },
+    gridSize: { type: Number, reflect: true, useDefault: true, converter: textAttribute, attribute: 'grid-size' },
     pixels: {},
     mask: {},
     modelSrc: { attribute: 'model-src' },
@@ -228,12 +228,12 @@ export class SquareInpainter extends LitElement {
    */
   #renderRows(): unknown {
     const input = this.input;
-    const drawn = [input, this.#inference.value?.fill, this.#editing.focusIndex];
+    const fill = this.#inference.value?.fill;
+    const drawn = [input, fill, this.#editing.focusIndex];
     if (drawn.every((value, i) => value === this.#drawn?.[i])) return noChange;
     this.#drawn = drawn;
     if (!input) return nothing;
     const { gridSize: size, pixels, mask } = input;
-    const fill = this.#inference.value?.fill;
     const focus = this.#editing.focusFor(size);
     return Array.from({ length: size }, (_, row) => html`<div part="row" role="row">${Array.from({ length: size }, (_, col) => {
       const index = row * size + col;
