@@ -113,7 +113,7 @@ describe('<square-inpainter> element', function () {
 
   it('gives no fits for a model-src model, whose prior it does not know', async () => {
     const element = fixtureSync<SquareInpainter>(
-      html`<square-inpainter grid-size="8" backend="wasm" model-src=${modelUrl(8)} mask=${'1'.repeat(4)}></square-inpainter>`,
+      html`<square-inpainter grid-size="8" backend="wasm" model-src=${modelUrl(8)} mask=${'1111'.padEnd(N * N, '0')}></square-inpainter>`,
     );
     const { detail } = await nextEvent(element, 'inpaint');
     expect(detail).to.not.have.property('fits');
