@@ -21,7 +21,7 @@ export interface CellView {
   shade?: string;
 }
 
-// Visible and hidden cells look the same every time: one frozen view each, nothing formatted per update.
+// Visible and hidden cells look the same every time: one shared (read-only) view each, nothing formatted per update.
 const PLAIN: readonly Readonly<CellView>[] = ['black', 'white', 'hidden'].map((label) => ({ part: `cell cell-${label}`, label, confidence: '' }));
 
 /** Whether a cell shows the model's fill: hidden now and in the request the drawn fill answered. */

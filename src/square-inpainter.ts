@@ -64,6 +64,8 @@ export class SquareInpainter extends LitElement {
   // A static block rather than @property/@state decorators: their calls cost about 400 bytes of the gzipped bundle
   // (15.9 of the 16 KB budget with them). `attribute: false` keeps the state out of custom-elements.json.
   static override properties = {
+    // Reflects what the page sets as a property (safe text, as for `tool`); useDefault leaves the default and the
+    // page's own attribute text (`08`, `abc`) as written.
     gridSize: { type: Number, reflect: true, useDefault: true, converter: textAttribute, attribute: 'grid-size' },
     pixels: {},
     mask: {},
