@@ -68,6 +68,11 @@ function minifyStyles() {
           .replace(/\s+\)/g, ')')
           .replace(/([\w-]): /g, '$1:')
           .replace(/;}/g, '}')
+          // [part~='cell'] -> [part~=cell]: an identifier needs no quotes.
+          .replace(/(\[[\w-]+~?=)'([\w-]+)'\]/g, '$1$2]')
+          .replace(/(^|[^\w.])0\.(\d)/g, '$1.$2')
+          // Only + and - need spaces around them in calc().
+          .replace(/ ?([*/]) ?/g, '$1')
           .trim();
         return `css\`${minified}\``;
       });
@@ -89,7 +94,9 @@ export default {
     resolve({ browser: true }),
     minifyStyles(),
     typescript({ tsconfig: './tsconfig.json', outDir: 'dist', declarationDir: 'dist/types', sourceMap: true }),
-    terser({ ecma: 2022, module: true, format: { comments: false } }),
+    // The element must stay under 16,000 bytes gzipped. Three passes, unused arguments dropped and the inlined
+    // one-use function expressions written as arrows (none uses this, arguments or new) save about 50 bytes.
+    terser({ ecma: 2022, module: true, compress: { passes: 3, keep_fargs: false, unsafe_arrows: true }, format: { comments: false } }),
     copyOrt(),
   ],
 };

@@ -1,5 +1,5 @@
 /**
- * What one cell of the grid shows: its parts, its label, the model's confidence and its shade. Pure: no DOM.
+ * What one cell of the grid shows: its parts, its label, the model's confidence and its P(white). Pure: no DOM.
  */
 
 /** A fill the element draws: the completed pixels, P(white) per cell, and the mask it answered. */
@@ -17,14 +17,12 @@ export interface CellView {
   label: string;
   /** The confidence a filled cell shows on hover or focus (`97%`), else empty. */
   confidence: string;
-  /** A filled cell's P(white) as the `--p` custom property shades it, else undefined. */
+  /** A filled cell's P(white), its `--p` custom property (the confidence ring is drawn from it), else undefined. */
   shade?: string;
 }
 
-// Visible and hidden cells look the same every time: one frozen view each, nothing formatted per update.
-const PLAIN: readonly CellView[] = ['black', 'white', 'hidden'].map((label) =>
-  Object.freeze({ part: `cell cell-${label}`, label, confidence: '' }),
-);
+// Visible and hidden cells look the same every time: one shared (read-only) view each, nothing formatted per update.
+const PLAIN: readonly Readonly<CellView>[] = ['black', 'white', 'hidden'].map((label) => ({ part: `cell cell-${label}`, label, confidence: '' }));
 
 /** Whether a cell shows the model's fill: hidden now and in the request the drawn fill answered. */
 export function isFilled(index: number, mask: Uint8Array, fill?: Fill): boolean {
@@ -46,7 +44,7 @@ export function sameOr(drawn: Fill | undefined, next: Fill): Fill {
 }
 
 /** What cell `index` shows, from the input's pixels and mask and the drawn fill. */
-export function cellView(index: number, pixels: Uint8Array, mask: Uint8Array, fill?: Fill): CellView {
+export function cellView(index: number, pixels: Uint8Array, mask: Uint8Array, fill?: Fill): Readonly<CellView> {
   if (!isFilled(index, mask, fill)) return PLAIN[mask[index] ? 2 : pixels[index] ? 1 : 0];
   const white = fill!.pixels[index] === 1;
   const probability = fill!.probabilities[index];

@@ -34,6 +34,11 @@ export interface InpaintDetail {
   runs: number;
   /** The seed `sample` decoding used (drawn at random when the `seed` attribute is empty). */
   seed?: number;
+  /**
+   * How many squares of the prior agree with every visible cell, for the bundled models (absent with `model-src`,
+   * whose prior the element does not know). 0: no single square fits, and the fill is only the model's best guess.
+   */
+  fits?: number;
 }
 
 /** The result of `inpaint()`: the `inpaint` event's detail. */

@@ -12,7 +12,6 @@ export const styles = css`
     --square-inpainter-marker-size: 30%;
     --square-inpainter-accent: #1a73e8;
     display: inline-block;
-    font: inherit;
   }
 
   :host([hidden]) {
@@ -39,9 +38,11 @@ export const styles = css`
     display: contents;
   }
 
+  /* --u, the model's doubt about the colour a filled cell shows: 1 - P(that colour), from --p = P(white). */
   [part~='cell'] {
     position: relative;
     background: var(--square-inpainter-black);
+    --u: var(--p);
   }
 
   [part~='cell']:focus-visible {
@@ -52,19 +53,17 @@ export const styles = css`
   [part~='cell-white'],
   [part~='cell-filled-white'] {
     background: var(--square-inpainter-white);
+    --u: calc(1 - var(--p));
   }
 
   [part~='cell-hidden'] {
     background: var(--square-inpainter-hidden);
   }
 
-  /* With show-confidence a filled cell is shaded by P(white): near black or white when the model is sure. */
+  /* With show-confidence a filled cell keeps the colour it was filled with, and a ring in the marker's colour
+     grows as the model was less sure of that colour: none at 100%, 20% of the cell on each side at 50%. */
   :host([show-confidence]) [part~='cell-filled'] {
-    background: color-mix(
-      in srgb,
-      var(--square-inpainter-white) calc(var(--p) * 100%),
-      var(--square-inpainter-black)
-    );
+    box-shadow: inset 0 0 0 calc(var(--u) * 0.4 * var(--square-inpainter-cell-size)) var(--square-inpainter-marker);
   }
 
   [part~='cell-filled']::after {
@@ -80,7 +79,7 @@ export const styles = css`
     position: absolute;
     bottom: 100%;
     left: 50%;
-    transform: translateX(-50%);
+    translate: -50%;
     z-index: 2;
     padding: 0 0.25em;
     font-size: 0.75rem;

@@ -1,5 +1,4 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { guard } from 'lit/directives/guard.js';
+import { LitElement, html, noChange, nothing, type PropertyValues } from 'lit';
 import { cellView, sameOr, shownPixel, type Fill } from './cells.js';
 import { FormController } from './controllers/form-controller.js';
 import { GridEditingController } from './controllers/grid-editing-controller.js';
@@ -10,6 +9,7 @@ import { decode, type Decoding } from './decoding.js';
 import type { InpaintDetail, InpaintResult, SquareInpainterEventMap } from './events.js';
 import { serializeCells } from './grid.js';
 import { AttributeError, DEFAULT_GRID_SIZE, errorDetail, readInput, textAttribute, type Input } from './input.js';
+import { exactPosterior } from './posterior.js';
 import { setAssetLocations, type AssetLocations, type BackendPreference } from './runtime/index.js';
 import { styles } from './square-inpainter.styles.js';
 
@@ -32,7 +32,7 @@ interface Inpainted {
  * browser (onnxruntime-web on WebGPU or WASM). The prior: one white axis-aligned square on black.
  *
  * @fires load - A model is ready: `{backend, adapter, reason, gridSize, modelUrl}`.
- * @fires inpaint - The hidden cells are filled: `{pixels, probabilities, mask, backend, durationMs, decoding, runs}`.
+ * @fires inpaint - The hidden cells are filled: `{pixels, probabilities, mask, backend, durationMs, decoding, runs, seed?, fits?}`.
  * @fires error - The element could not inpaint: `{type, message, attribute, cause}`; it recovers on the next valid change.
  * @fires change - The user edited the grid (pointer or keyboard): `{pixels, mask}`, already in the properties.
  * @fires progress - The model is loading: `{totalProgress}` from 0 to 1 over the whole load (1 just before `load`).
@@ -50,7 +50,7 @@ interface Inpainted {
  * @cssprop [--square-inpainter-white=#fff] - Colour of white cells.
  * @cssprop [--square-inpainter-hidden=#8a8a8a] - Colour of hidden cells not yet filled.
  * @cssprop [--square-inpainter-border=#6b6b6b] - Colour behind the cells (gaps and padding).
- * @cssprop [--square-inpainter-marker=#e0457b] - Colour of the dot that marks a filled cell.
+ * @cssprop [--square-inpainter-marker=#e0457b] - Colour of the dot that marks a filled cell, and of the confidence ring.
  * @cssprop [--square-inpainter-marker-size=30%] - Size of that dot, relative to the cell.
  * @cssprop [--square-inpainter-accent=#1a73e8] - Focus ring and loading bar.
  *
@@ -64,7 +64,9 @@ export class SquareInpainter extends LitElement {
   // A static block rather than @property/@state decorators: their calls cost about 400 bytes of the gzipped bundle
   // (15.9 of the 16 KB budget with them). `attribute: false` keeps the state out of custom-elements.json.
   static override properties = {
-    gridSize: { type: Number, attribute: 'grid-size' },
+    // Reflects what the page sets as a property (safe text, as for `tool`); useDefault leaves the default and the
+    // page's own attribute text (`08`, `abc`) as written.
+    gridSize: { type: Number, reflect: true, useDefault: true, converter: textAttribute, attribute: 'grid-size' },
     pixels: {},
     mask: {},
     modelSrc: { attribute: 'model-src' },
@@ -114,7 +116,7 @@ export class SquareInpainter extends LitElement {
   /** What the pointer and Space/Enter/H do: `none`, `draw` (paint black and white) or `mask` (hide and unhide). */
   tool: Tool = 'none';
 
-  /** Shades filled cells by P(white) and shows the model's confidence on hover or focus. */
+  /** Rings each filled cell by how unsure the model was of its colour; shows the confidence on hover or focus. */
   showConfidence = false;
 
   /** Form field name: the form submits the completed image (N*N `0`/`1`) under it. */
@@ -126,6 +128,8 @@ export class SquareInpainter extends LitElement {
   /** The last valid input, kept while the current one is invalid so the grid stays drawn. */
   private input?: Input;
   private inputError?: AttributeError;
+  /** What the cells were last rendered from: the input, the fill and the tab stop. */
+  #drawn?: unknown[];
 
   readonly #inference = new InferenceController<Inpainted>(this, {
     task: (signal, complete) => this.#fill(signal, complete),
@@ -215,17 +219,23 @@ export class SquareInpainter extends LitElement {
         aria-readonly=${!this.#editable} aria-disabled=${!!this.disabled || this.#form.disabled}
         aria-busy=${status === 'loading' || status === 'working'} @keydown=${editing.handleKeydown} @focusin=${editing.handleFocusin}
         @pointerdown=${editing.handlePointerdown} @pointermove=${editing.handlePointermove} @pointerup=${editing.handlePointerup}
-        @pointercancel=${editing.handlePointerup}>${guard([this.input, this.#inference.value?.fill, editing.focusIndex], () => this.#renderRows())}</div>
+        @pointercancel=${editing.handlePointerup}>${this.#renderRows()}</div>
       ${status === 'loading' ? this.#renderProgressBar() : nothing}
       <div part="status" role="status" ?data-error=${status === 'error'}>${this.#statusText(status)}</div>`;
   }
 
-  /** The rows and cells; a status or progress update leaves them alone (the `guard` above). */
+  /**
+   * The rows and cells, or `noChange` while what they show is what they were drawn from: a status or progress
+   * update leaves them alone (what lit's `guard` does, in fewer bytes).
+   */
   #renderRows(): unknown {
     const input = this.input;
+    const fill = this.#inference.value?.fill;
+    const drawn = [input, fill, this.#editing.focusIndex];
+    if (drawn.every((value, i) => value === this.#drawn?.[i])) return noChange;
+    this.#drawn = drawn;
     if (!input) return nothing;
     const { gridSize: size, pixels, mask } = input;
-    const fill = this.#inference.value?.fill;
     const focus = this.#editing.focusFor(size);
     return Array.from({ length: size }, (_, row) => html`<div part="row" role="row">${Array.from({ length: size }, (_, col) => {
       const index = row * size + col;
@@ -253,9 +263,9 @@ export class SquareInpainter extends LitElement {
     if (status === 'error') return `Error: ${errorDetail(this.#inference.error, this.input?.modelSrc ?? '').message}`;
     if (status === 'loading') return 'Loading model…';
     if (status === 'working') return 'Inpainting…';
-    const { backend, durationMs } = this.#inference.value!.detail;
+    const { backend, durationMs, fits } = this.#inference.value!.detail;
     // Whole milliseconds: fills that take about as long as the last leave the line, and the page's layout, alone.
-    return `Filled on ${backend} in ${durationMs < 0.5 ? '<1' : Math.round(durationMs)} ms`;
+    return `Filled on ${backend} in ${durationMs < 0.5 ? '<1' : Math.round(durationMs)} ms${fits === 0 ? ' · No single square fits the visible cells' : ''}`;
   }
 
   get #editable(): boolean {
@@ -281,6 +291,9 @@ export class SquareInpainter extends LitElement {
     const mask = serializeCells(input.mask);
     const detail: InpaintDetail = { pixels: serializeCells(pixels), probabilities, mask, backend: handle.backend, durationMs, decoding, runs };
     if (decoded.seed !== undefined) detail.seed = decoded.seed;
+    // The bundled models are models of the square prior: say when no square of it fits what is visible
+    // (O(N² + 1235) at N = 16, a few microseconds).
+    if (!input.modelSrc) detail.fits = exactPosterior(input.gridSize, input.pixels, input.mask).fits;
     // A fill that shows what is drawn already keeps the drawn one: the cells need no new render.
     const fill = sameOr(this.#inference.value?.fill, { pixels, probabilities, mask: input.mask });
     return complete({ fill, detail });

@@ -4,7 +4,7 @@
  * `grid-navigation.ts`'s.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { cellAt, gridGeometry, navigate, type GridGeometry } from './grid-navigation.js';
+import { cellIndex, cellsBetween, gridGeometry, navigate, pointAt, type CellPoint, type GridGeometry } from './grid-navigation.js';
 
 export interface GridEditingOptions {
   /** Grid side N; 0 while there is no grid. */
@@ -27,8 +27,11 @@ export class GridEditingController implements ReactiveController {
 
   readonly #host: ReactiveControllerHost;
   readonly #options: GridEditingOptions;
-  /** The pointer stroke in progress: the value it paints and the grid's geometry, read once per stroke. */
-  #stroke?: { value: number; geometry: GridGeometry };
+  /**
+   * The pointer stroke in progress: the value it paints, the grid's geometry (read once per stroke) and the cell
+   * the pointer was last over, inside the grid or not.
+   */
+  #stroke?: { value: number; geometry: GridGeometry; point: CellPoint };
 
   constructor(host: ReactiveControllerHost, options: GridEditingOptions) {
     this.#host = host;
@@ -83,11 +86,12 @@ export class GridEditingController implements ReactiveController {
     const { left, top, width } = grid.getBoundingClientRect();
     const gap = parseFloat(getComputedStyle(grid).paddingLeft) || 0;
     const geometry = gridGeometry(left, top, width, gap, side);
-    const index = cellAt(event.clientX, event.clientY, geometry, side);
+    const point = pointAt(event.clientX, event.clientY, geometry);
+    const index = cellIndex(point, side);
     this.#stroke = undefined;
     if (index < 0) return;
     // The first cell decides the whole stroke: the colour opposite to its own, or the opposite of its hiding.
-    this.#stroke = { geometry, value: 1 - (editing === 'draw' ? shown(index) : cell(index).hidden) };
+    this.#stroke = { geometry, point, value: 1 - (editing === 'draw' ? shown(index) : cell(index).hidden) };
     grid.setPointerCapture(event.pointerId);
     this.#options.cells()[index]?.focus();
     event.preventDefault();
@@ -95,9 +99,12 @@ export class GridEditingController implements ReactiveController {
   };
 
   readonly handlePointermove = (event: PointerEvent): void => {
-    if (!this.#stroke) return;
-    const index = cellAt(event.clientX, event.clientY, this.#stroke.geometry, this.#options.size());
-    if (index >= 0) this.#paint(index);
+    const stroke = this.#stroke;
+    if (!stroke) return;
+    const point = pointAt(event.clientX, event.clientY, stroke.geometry);
+    // Every cell between the last move and this one: a fast drag skips none.
+    for (const index of cellsBetween(stroke.point, point, this.#options.size())) this.#paint(index);
+    stroke.point = point;
   };
 
   readonly handlePointerup = (): void => {

@@ -34,10 +34,37 @@ export function gridGeometry(left: number, top: number, width: number, gap: numb
   return { left, top, gap, pitch: (width - gap) / size };
 }
 
+/** A cell's column and row; outside the grid either may be below 0 or from the size on. */
+export type CellPoint = readonly [col: number, row: number];
+
+/** The column and row of the cell under a point, inside the grid or not. */
+export function pointAt(x: number, y: number, geometry: GridGeometry): CellPoint {
+  const at = (offset: number) => Math.floor((offset - geometry.gap / 2) / geometry.pitch);
+  return [at(x - geometry.left), at(y - geometry.top)];
+}
+
 /** The cell under a point, or -1 outside the grid. */
 export function cellAt(x: number, y: number, geometry: GridGeometry, size: number): number {
-  const col = Math.floor((x - geometry.left - geometry.gap / 2) / geometry.pitch);
-  const row = Math.floor((y - geometry.top - geometry.gap / 2) / geometry.pitch);
+  return cellIndex(pointAt(x, y, geometry), size);
+}
+
+/**
+ * The grid's cells on the line from cell `from` to cell `to` (a DDA walk, one cell per step along the longer
+ * axis), without `from` and with `to`: what a stroke paints between two pointer moves however fast the pointer went.
+ * Cells outside the grid are left out, so a stroke that leaves the grid and comes back paints up to its edges.
+ */
+export function cellsBetween([col, row]: CellPoint, [toCol, toRow]: CellPoint, size: number): number[] {
+  const steps = Math.max(Math.abs(toCol - col), Math.abs(toRow - row));
+  const cells: number[] = [];
+  for (let step = 1; step <= steps; step++) {
+    const cell = cellIndex([Math.round(col + ((toCol - col) * step) / steps), Math.round(row + ((toRow - row) * step) / steps)], size);
+    if (cell >= 0) cells.push(cell);
+  }
+  return cells;
+}
+
+/** The row-major index of a cell, or -1 outside the grid. */
+export function cellIndex([col, row]: CellPoint, size: number): number {
   return row < 0 || col < 0 || row >= size || col >= size ? -1 : row * size + col;
 }
 

@@ -82,6 +82,22 @@ describe('<square-inpainter> editing, keyboard, forms and loading', function () 
     expect(cells(element)[0].getAttribute('aria-label')).to.equal('white');
   });
 
+  it('paints every cell a fast drag crossed between two pointer moves: a row, then a diagonal', async () => {
+    const element = fixtureSync<SquareInpainter>(html`<square-inpainter grid-size="8" backend="wasm" tool="draw"></square-inpainter>`);
+    await ready(element);
+    const grid = element.shadowRoot!.querySelector('[part~="grid"]')!;
+    let moves = 0;
+    grid.addEventListener('pointermove', (event) => (moves += (event as PointerEvent).buttons ? 1 : 0));
+    const row = 2 * N;
+    await stroke(element, [row, row + N - 1]);
+    expect(moves, 'one pointermove of the drag, from the first cell to the last').to.equal(1);
+    expect(element.pixels).to.equal(cellString(Array.from({ length: N * N }, (_, i) => (i >= row && i < row + N ? 1 : 0))));
+    element.pixels = '';
+    await element.updateComplete;
+    await stroke(element, [0, N * N - 1]);
+    expect(element.pixels).to.equal(cellString(Array.from({ length: N * N }, (_, i) => (i % (N + 1) === 0 ? 1 : 0))));
+  });
+
   it('hides and unhides with the mask tool, an unhidden cell keeping the colour the model gave it', async () => {
     const square = new Uint8Array(N * N);
     for (let r = 2; r < 5; r++) for (let c = 2; c < 5; c++) square[r * N + c] = 1;
@@ -192,26 +208,33 @@ describe('<square-inpainter> editing, keyboard, forms and loading', function () 
     expect(element.pixels[1]).to.equal(shown);
   });
 
-  it('shades filled cells and shows their confidence on focus with show-confidence', async () => {
+  it('keeps the filled colour and rings each filled cell by its doubt with show-confidence', async () => {
     const element = fixtureSync<SquareInpainter>(
       html`<square-inpainter grid-size="8" backend="wasm" mask=${'1'.repeat(N * N)}></square-inpainter>`,
     );
     const { detail } = await nextEvent(element, 'inpaint');
     await element.updateComplete;
     const cell = cells(element)[0];
-    const solid = detail.pixels[0] === '1' ? 'rgb(255, 255, 255)' : 'rgb(0, 0, 0)';
-    expect(getComputedStyle(cell).backgroundColor, 'solid without show-confidence').to.equal(solid);
+    const solid = (index: number) => (detail.pixels[index] === '1' ? 'rgb(255, 255, 255)' : 'rgb(0, 0, 0)');
+    expect(getComputedStyle(cell).backgroundColor, 'solid without show-confidence').to.equal(solid(0));
+    expect(getComputedStyle(cell).boxShadow, 'no ring without show-confidence').to.equal('none');
     cell.focus();
     expect(getComputedStyle(cell, '::before').content).to.equal('none');
     element.showConfidence = true;
     await element.updateComplete;
     expect(element.hasAttribute('show-confidence')).to.equal(true);
     const p = detail.probabilities[0];
-    const shade = Math.round(255 * Number(p.toFixed(3)));
-    // color-mix() computes to `color(srgb r g b)` with channels from 0 to 1.
-    const background = getComputedStyle(cell).backgroundColor;
-    const r = Number(background.match(/[\d.]+/)![0]) * (background.startsWith('color(') ? 255 : 1);
-    expect(r, background).to.be.closeTo(shade, 1.5);
+    // Every filled cell still shows the colour it was filled with (iterative decoding commits each cell with the
+    // P(white) of the run that committed it, so a late cell may read 100%), ringed by 1 - P(that colour).
+    const side = cell.getBoundingClientRect().width;
+    cells(element).forEach((each, index) => {
+      expect(getComputedStyle(each).backgroundColor, `cell ${index}`).to.equal(solid(index));
+      const q = Number(detail.probabilities[index].toFixed(3));
+      const doubt = detail.pixels[index] === '1' ? 1 - q : q;
+      const shadow = getComputedStyle(each).boxShadow;
+      const ring = shadow === 'none' ? 0 : Number(/([\d.]+)px inset/.exec(shadow)![1]);
+      expect(ring, `cell ${index}: ${shadow}`).to.be.closeTo(doubt * 0.4 * side, 0.1);
+    });
     const confidence = Math.round(100 * (detail.pixels[0] === '1' ? p : 1 - p));
     expect(getComputedStyle(cell, '::before').content).to.equal(`"${confidence}%"`);
     // And on hover.

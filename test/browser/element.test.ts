@@ -78,6 +78,64 @@ describe('<square-inpainter> element', function () {
     expect(root.querySelector('[part~="status"]')!.textContent).to.match(/^Filled on wasm in (<1|\d+) ms$/);
   });
 
+  it('says when no single square fits the visible cells, and still fills', async () => {
+    // A white line across row 3: no square of side 2..6 holds it, whatever the three hidden cells are.
+    const line = new Uint8Array(N * N).fill(1, 3 * N, 4 * N);
+    const fewHidden = new Uint8Array(N * N).fill(1, 6 * N, 6 * N + 3);
+    const element = fixtureSync<SquareInpainter>(
+      html`<square-inpainter grid-size="8" backend="wasm" pixels=${cellString(line)} mask=${cellString(fewHidden)}></square-inpainter>`,
+    );
+    const errors = recordEvents(element, 'error');
+    const status = () => element.shadowRoot!.querySelector('[part~="status"]')!.textContent!;
+    const { detail } = await nextEvent(element, 'inpaint');
+    await element.updateComplete;
+    expect(detail.fits).to.equal(0);
+    expect(detail.pixels).to.match(/^[01]{64}$/);
+    expect(element.shadowRoot!.querySelectorAll('[part~="cell-filled"]'), 'still filled').to.have.length(3);
+    expect(status()).to.match(/^Filled on wasm in (<1|\d+) ms · No single square fits the visible cells$/);
+    // All black with nothing hidden: no square either.
+    let next = nextEvent(element, 'inpaint');
+    element.pixels = '';
+    element.mask = '';
+    expect((await next).detail.fits).to.equal(0);
+    await element.updateComplete;
+    expect(status()).to.match(/No single square fits/);
+    // A normal mask: the squares that fit, and no such text.
+    next = nextEvent(element, 'inpaint');
+    element.pixels = cellString(pixels);
+    element.mask = cellString(cornerMask);
+    const fitting = (await next).detail;
+    expect(fitting.fits).to.be.at.least(1);
+    await element.updateComplete;
+    expect(status()).to.match(/^Filled on wasm in (<1|\d+) ms$/);
+    expect(errors).to.have.length(0);
+  });
+
+  it('gives no fits for a model-src model, whose prior it does not know', async () => {
+    const element = fixtureSync<SquareInpainter>(
+      html`<square-inpainter grid-size="8" backend="wasm" model-src=${modelUrl(8)} mask=${'1111'.padEnd(N * N, '0')}></square-inpainter>`,
+    );
+    const { detail } = await nextEvent(element, 'inpaint');
+    expect(detail).to.not.have.property('fits');
+    await element.updateComplete;
+    expect(element.shadowRoot!.querySelector('[part~="status"]')!.textContent).to.not.match(/No single square/);
+  });
+
+  it('reflects grid-size set as a property, and leaves the page\'s own text alone', async () => {
+    const element = fixtureSync<SquareInpainter>(html`<square-inpainter backend="wasm" grid-size="08"></square-inpainter>`);
+    await element.updateComplete;
+    expect(element.gridSize).to.equal(8);
+    expect(element.getAttribute('grid-size'), 'as the page wrote it').to.equal('08');
+    element.gridSize = 16;
+    await element.updateComplete;
+    expect(element.getAttribute('grid-size')).to.equal('16');
+    element.gridSize = 8;
+    await element.updateComplete;
+    expect(element.getAttribute('grid-size')).to.equal('8');
+    expect(element.matches('[grid-size="8"]')).to.equal(true);
+    await nextEvent(element, 'inpaint');
+  });
+
   it('shows a fill over a drawn result as busy only once it takes a while', async () => {
     // WebGPU here is SwiftShader: one run of the model takes hundreds of milliseconds.
     const element = fixtureSync<SquareInpainter>(html`<square-inpainter grid-size="8" backend="webgpu" mask=${'1'.repeat(64)}></square-inpainter>`);

@@ -105,6 +105,18 @@ describe('GridEditingController: pointer strokes', () => {
     assert.deepEqual(focused, [0]);
   });
 
+  it('paints every cell the pointer crossed between two moves, however fast', () => {
+    const { editing, edits } = setup('draw');
+    editing.handlePointerdown(at(0));
+    editing.handlePointermove(at(N - 1));
+    editing.handlePointermove(at(N * N - 1));
+    editing.handlePointerup(at(N * N - 1));
+    assert.deepEqual(
+      edits.map(([index]) => index),
+      [0, 1, 2, 3, 2 * N - 1, 3 * N - 1, 4 * N - 1],
+    );
+  });
+
   it('hides with the mask tool, or unhides keeping the colour shown when the first cell was hidden', () => {
     const { editing, edits, mask } = setup('mask');
     editing.handlePointerdown(at(5));

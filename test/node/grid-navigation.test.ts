@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cellAt, gridGeometry, navigate } from '../../src/controllers/grid-navigation.js';
+import { cellAt, cellsBetween, gridGeometry, navigate, pointAt } from '../../src/controllers/grid-navigation.js';
 
 describe('navigate (APG grid keys)', () => {
   const N = 4;
@@ -36,5 +36,36 @@ describe('cellAt (pointer strokes)', () => {
 
   it('gives -1 outside the grid', () => {
     for (const [x, y] of [[90, 60], [120, 40], [200, 60], [120, 200]]) assert.equal(cellAt(x, y, geometry, 8), -1);
+  });
+});
+
+describe('cellsBetween (interpolated strokes)', () => {
+  const N = 8;
+  it('walks every cell of a row, a column and a diagonal, without the first and with the last', () => {
+    assert.deepEqual(cellsBetween([0, 2], [7, 2], N), [17, 18, 19, 20, 21, 22, 23]);
+    assert.deepEqual(cellsBetween([3, 7], [3, 0], N), [6 * N + 3, 5 * N + 3, 4 * N + 3, 3 * N + 3, 2 * N + 3, N + 3, 3]);
+    assert.deepEqual(cellsBetween([0, 0], [7, 7], N), [9, 18, 27, 36, 45, 54, 63]);
+  });
+
+  it('steps once per cell along the longer axis on a shallow line', () => {
+    const cells = cellsBetween([0, 0], [7, 2], N);
+    assert.equal(cells.length, 7);
+    assert.deepEqual(cells.map((cell) => cell % N), [1, 2, 3, 4, 5, 6, 7]);
+    assert.deepEqual(cells.map((cell) => Math.floor(cell / N)), [0, 1, 1, 1, 1, 2, 2]);
+  });
+
+  it('paints nothing for a move within the same cell', () => {
+    assert.deepEqual(cellsBetween([4, 4], [4, 4], N), []);
+  });
+
+  it('leaves out the cells outside the grid, up to its edge', () => {
+    assert.deepEqual(cellsBetween([5, 0], [10, 0], N), [6, 7]);
+    assert.deepEqual(cellsBetween([-3, 1], [1, 1], N), [N, N + 1]);
+  });
+
+  it('takes its ends from pointAt, which goes on outside the grid', () => {
+    const geometry = gridGeometry(100, 50, 89, 1, 8);
+    assert.deepEqual(pointAt(106, 56, geometry), [0, 0]);
+    assert.deepEqual(pointAt(90, 200, geometry), [-1, 13]);
   });
 });
