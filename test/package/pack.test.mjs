@@ -265,9 +265,9 @@ test('Parcel 2: zero configuration', { timeout: 300_000 }, async (t) => {
 
 test('rollup with @web/rollup-plugin-import-meta-assets, and nothing copied', { timeout: 300_000 }, async (t) => {
   await build('rollup', ['-c', '--silent']);
-  await pageInto('out/rollup', 'module.html');
+  await pageInto('out/rollup', 'index.html');
   const result = await inpaintOn(`${await serve(path.join(project, 'out/rollup'))}/`);
-  checkInpaint(result, await attributesOf('module.html'));
+  checkInpaint(result, await attributesOf('index.html'));
   report(t, result);
 });
 
@@ -277,10 +277,10 @@ test("esbuild with the README's recipe: models/ and dist/ort/ copied, setAssetLo
   await mkdir(path.join(project, 'out/esbuild/square-inpainter'), { recursive: true });
   await cp(path.join(installed, 'models'), path.join(project, 'out/esbuild/square-inpainter/models'), { recursive: true });
   await cp(path.join(installed, 'dist/ort'), path.join(project, 'out/esbuild/square-inpainter/ort'), { recursive: true });
-  await pageInto('out/esbuild', 'module.html');
+  await pageInto('out/esbuild', 'index.html');
   const origin = await serve(path.join(project, 'out/esbuild'));
   const result = await inpaintOn(`${origin}/`);
-  checkInpaint(result, await attributesOf('module.html'));
+  checkInpaint(result, await attributesOf('index.html'));
   assert.ok(result.requests.some((url) => url.startsWith(`${origin}/square-inpainter/models/`)));
   assert.ok(result.requests.some((url) => url.startsWith(`${origin}/square-inpainter/ort/`)));
   report(t, result);
