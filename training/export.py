@@ -39,20 +39,22 @@ class WithAttention(torch.nn.Module):
         return self.model.forward_with_attention(tokens)
 
 
-def output_names(model: torch.nn.Module) -> list[str]:
-    """`logits`, and `attention` for a model that has one (SquareBert)."""
-    return ["logits", "attention"] if hasattr(model, "forward_with_attention") else ["logits"]
+def output_names(model: torch.nn.Module, attention: bool = True) -> list[str]:
+    """`logits`, and `attention` for a model that has one (SquareBert) when asked for."""
+    return ["logits", "attention"] if attention and hasattr(model, "forward_with_attention") else ["logits"]
 
 
-def export_onnx(model: torch.nn.Module, path: Path) -> None:
-    """Exports in fp32 to a temporary file and renames it over `path` only once it is complete."""
+def export_onnx(model: torch.nn.Module, path: Path, attention: bool = False) -> None:
+    """Exports in fp32 to a temporary file and renames it over `path` only once it is complete. `attention` adds
+    the BERT's attention output: onnxruntime computes every output on every run, so the model fills use (the
+    bundled one) is exported without it, and the attention export is a file of its own."""
     import onnx
 
     model = model.cpu().float().eval()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     example = torch.full((2, model.grid_size ** 2), 2, dtype=torch.int64)
-    names = output_names(model)
+    names = output_names(model, attention)
     traced = WithAttention(model) if "attention" in names else model
     with torch.no_grad():
         torch.onnx.export(traced, (example,), str(tmp), input_names=["tokens"], output_names=names,
@@ -150,6 +152,8 @@ def main() -> None:
     p.add_argument("--checkpoint", type=Path, required=True)
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--parity", type=Path, default=None, help="also write a parity fixture")
+    p.add_argument("--attention", action="store_true",
+                   help="add the BERT's attention output (models/*-attention.onnx; the bundled models have none)")
     p.add_argument("--keep-weights", action="store_true",
                    help="export the checkpoint's weights as they are, unrounded (the CNN baselines: the report "
                         "measured them so)")
@@ -157,7 +161,7 @@ def main() -> None:
     model, _ = load_checkpoint(args.checkpoint)
     if not args.keep_weights:
         round_weights(model)
-    export_onnx(model, args.out)
+    export_onnx(model, args.out, attention=args.attention)
     if args.parity:
         write_parity_fixture(model, args.parity, images(model.grid_size))
     print(f"exported {args.out} ({args.out.stat().st_size} bytes)")

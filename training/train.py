@@ -288,7 +288,6 @@ def model_entry(record: dict) -> dict:
                   "values": {"black": 0, "white": 1, "hidden": 2}},
         "output": {"name": "logits", "type": "float32", "shape": ["batch", n * n, 2],
                    "classes": {"black": 0, "white": 1}, "probability": "softmax over the last axis"},
-        **({"attention": attention_entry(n, record["architecture"])} if "heads" in record["architecture"] else {}),
         "prior": {"kind": "one white filled axis-aligned square on black", "sides": [2, n - 2],
                   "distribution": "uniform over (side, row, column)", "images": len(placements(n))},
         "opset": 17,
@@ -297,17 +296,6 @@ def model_entry(record: dict) -> dict:
         "training": record["training"],
         "evaluation": None,
     }
-
-
-def attention_entry(n: int, architecture: dict) -> dict:
-    """The manifest's note of a BERT's second output (export.py, SquareBert.attention_rollout)."""
-    patch = architecture["patch"]
-    return {"name": "attention", "type": "float32", "shape": ["batch", n * n, n * n],
-            "rows": "query cell (row-major); columns: input cells; each row sums to 1",
-            "kind": f"attention rollout over the {architecture['depth']} layers (0.5·A + 0.5·I per layer, chained), "
-                    "averaged over heads" + (f"; the model attends between {patch}×{patch} patches, each token's "
-                                             "weight spread evenly over its cells" if patch > 1 else ""),
-            "fetched": "only on request: the element's fills fetch logits alone"}
 
 
 def _worker(rank: int, world: int, port: int, args: argparse.Namespace) -> None:

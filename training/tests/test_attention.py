@@ -70,7 +70,7 @@ class AttentionTest(unittest.TestCase):
 
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "m.onnx"
-            export_onnx(SquareBert(8, width=16, depth=1, heads=2, patch=2), path)
+            export_onnx(SquareBert(8, width=16, depth=1, heads=2, patch=2), path, attention=True)
             graph = onnx.load(str(path)).graph
         outputs = {o.name: [d.dim_param or d.dim_value for d in o.type.tensor_type.shape.dim] for o in graph.output}
         self.assertEqual([o.name for o in graph.output], ["logits", "attention"])
