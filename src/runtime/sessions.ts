@@ -5,7 +5,7 @@
  */
 import type { InferenceSession, Tensor, TypedTensor } from 'onnxruntime-web';
 import type { Predictor } from '../decoding.js';
-import { BUNDLED_BYTES, BUNDLED_GRID_SIZES, bundledModelUrl } from './assets.js';
+import { BUNDLED_BYTES, BUNDLED_GRID_SIZES, bundledAttentionModelUrl, bundledModelUrl } from './assets.js';
 import { fetchBytes } from './fetch.js';
 import {
   describeError,
@@ -42,6 +42,13 @@ export interface ModelHandle {
   readonly cellCount: number | null;
   /** A predictor for `cellCount` cells; it owns one input tensor, reused on every call. */
   createPredictor(cellCount: number): Predictor;
+  /** Whether the model has the optional `attention` output (an attention export, not a bundled model). */
+  readonly hasAttention: boolean;
+  /**
+   * The model's attention for `tokens` (0 black, 1 white, 2 hidden): row `q` of the N*N × N*N result is where
+   * query cell `q` looks, summing to 1. Only for a model with `hasAttention`.
+   */
+  attention(tokens: Uint8Array): Promise<Float32Array>;
   /** Lets go of the session; the last release frees it. Idempotent. */
   release(): void;
 }
@@ -115,6 +122,8 @@ export async function openModel(url: string, preference: BackendPreference, onPr
     reason: shared.reason,
     cellCount: shared.cellCount,
     createPredictor: shared.createPredictor,
+    hasAttention: shared.hasAttention,
+    attention: shared.attention,
     release() {
       if (released) return;
       released = true;
@@ -158,7 +167,9 @@ async function createShared(url: string, choice: BackendChoice, onProgress: Prog
   // The downloads run side by side: the model, and the runtime's wasm unless this page loads it already.
   const build = runtimeBuildFor(choice.backend);
   const bundledSize = BUNDLED_GRID_SIZES.find((size) => bundledModelUrl(size) === url);
-  const downloads = { model: [0, bundledSize && BUNDLED_BYTES.models[bundledSize]], runtime: [0, 0] } as Record<
+  const attentionSize = BUNDLED_GRID_SIZES.find((size) => bundledAttentionModelUrl(size) === url);
+  const expectedModel = bundledSize ? BUNDLED_BYTES.models[bundledSize] : attentionSize && BUNDLED_BYTES.attentionModels[attentionSize];
+  const downloads = { model: [0, expectedModel], runtime: [0, 0] } as Record<
     string,
     [number, number | undefined]
   >;
@@ -177,7 +188,7 @@ async function createShared(url: string, choice: BackendChoice, onProgress: Prog
   const runtime = loadRuntime(build, countBytes('runtime'));
   // Handled here, awaited below: a model that fails to download must not leave this rejection unhandled.
   runtime.catch(() => undefined);
-  const model = await fetchModel(url, bundledSize && BUNDLED_BYTES.models[bundledSize], countBytes('model'));
+  const model = await fetchModel(url, expectedModel, countBytes('model'));
   // A runtime that cannot be fetched is reported as such, not hidden behind a fallback to the other build.
   const loaded = await runtime;
   if (choice.backend === 'webgpu') {
@@ -286,6 +297,22 @@ function createSession(
         adapter: choice.adapter,
         reason: choice.reason,
         cellCount,
+        hasAttention: session.outputNames.includes('attention'),
+        attention(tokens: Uint8Array): Promise<Float32Array> {
+          if (!session.outputNames.includes('attention')) {
+            return Promise.reject(new Error(`${url} has no attention output (an attention export has one)`));
+          }
+          return runtime.exclusive(async () => {
+            const data = BigInt64Array.from(tokens, (token) => BIG_TOKENS[token]);
+            const outputs = await session.run({ [input.name]: new ort.Tensor('int64', data, [1, tokens.length]) }, ['attention']);
+            const map = outputs.attention as TypedTensor<'float32'>;
+            try {
+              return new Float32Array(map.data);
+            } finally {
+              map.dispose();
+            }
+          });
+        },
         createPredictor(count: number): Predictor {
           const predict = predictorFor(count);
           return (tokens) => runtime.exclusive(() => predict(tokens));
