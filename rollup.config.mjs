@@ -1,4 +1,4 @@
-// Builds dist/square-inpainter.js (the element with Lit bundled in) and copies onnxruntime-web's own files
+// Builds dist/square-inpainter.js (the element with Lit bundled in) and its lazy chunk dist/attention.js, and copies onnxruntime-web's own files
 // to dist/ort/, untouched but for their source-map comments. ORT stays out of the bundle: its threaded wasm starts workers from its own module
 // URL, which breaks once it is inlined, and a WASM-only page must never fetch the WebGPU build.
 import { readFile } from 'node:fs/promises';
@@ -84,8 +84,15 @@ function minifyStyles() {
 export default {
   input: 'src/index.ts',
   external: Object.keys(ORT_ENTRIES),
+  // The attention chunk imports the runtime from the entry: let the entry export what it needs (short names)
+  // rather than move everything into a third chunk behind a facade.
+  preserveEntrySignatures: 'allow-extension',
   output: {
-    file: 'dist/square-inpainter.js',
+    // The entry keeps its name; show-attention's code is a chunk beside it (dist/attention.js), loaded by a
+    // literal relative import() only when an element shows attention, which host bundlers follow.
+    dir: 'dist',
+    entryFileNames: 'square-inpainter.js',
+    chunkFileNames: '[name].js',
     format: 'es',
     sourcemap: true,
     paths: ORT_ENTRIES,

@@ -8,6 +8,7 @@ import { cssProperties } from './css-properties.js';
 import { decode, type Decoding } from './decoding.js';
 import type { InpaintDetail, InpaintResult, SquareInpainterEventMap } from './events.js';
 import { serializeCells } from './grid.js';
+import type { AttentionController } from './attention.js';
 import { AttributeError, DEFAULT_GRID_SIZE, errorDetail, readInput, textAttribute, type Input } from './input.js';
 import { exactPosterior } from './posterior.js';
 import { setAssetLocations, type AssetLocations, type BackendPreference } from './runtime/index.js';
@@ -43,6 +44,7 @@ interface Inpainted {
  *   `cell-filled` (filled by the model; also `cell-filled-black` / `cell-filled-white` for its completed colour).
  * @csspart status - The line under the grid: loading, backend and time, or the error.
  * @csspart progress-bar - The loading bar, shown until the model is ready; its `::before` is the filled share.
+ * @csspart attention - With `show-attention`, every cell while a cell is focused or hovered; tinted by `--square-inpainter-a`, its share.
  *
  * @cssprop [--square-inpainter-cell-size=1.25rem] - Side of one cell.
  * @cssprop [--square-inpainter-gap=1px] - Gap between cells, and the grid's padding.
@@ -53,6 +55,7 @@ interface Inpainted {
  * @cssprop [--square-inpainter-marker=#e0457b] - Colour of the dot that marks a filled cell, and of the confidence ring.
  * @cssprop [--square-inpainter-marker-size=30%] - Size of that dot, relative to the cell.
  * @cssprop [--square-inpainter-accent=#1a73e8] - Focus ring and loading bar.
+ * @cssprop [--square-inpainter-attention=#f08c00] - Tint of the attention shading (`show-attention`).
  *
  * Keyboard (APG grid): arrows, Home/End (row), Ctrl+Home/End (grid) move; with `tool` set, Space or Enter
  * flips the cell's colour (showing it) and H hides or shows it.
@@ -76,6 +79,7 @@ export class SquareInpainter extends LitElement {
     seed: { type: Number },
     tool: { reflect: true, converter: textAttribute },
     showConfidence: { type: Boolean, reflect: true, attribute: 'show-confidence' },
+    showAttention: { type: Boolean, reflect: true, attribute: 'show-attention' },
     name: { reflect: true, converter: textAttribute },
     disabled: { type: Boolean, reflect: true },
     input: { state: true, attribute: false },
@@ -119,6 +123,9 @@ export class SquareInpainter extends LitElement {
   /** Rings each filled cell by how unsure the model was of its colour; shows the confidence on hover or focus. */
   showConfidence = false;
 
+  /** Shades the grid by where the model looked for the focused or hovered cell, and says so in its label. */
+  showAttention = false;
+
   /** Form field name: the form submits the completed image (N*N `0`/`1`) under it. */
   name = '';
 
@@ -130,6 +137,7 @@ export class SquareInpainter extends LitElement {
   private inputError?: AttributeError;
   /** What the cells were last rendered from: the input, the fill and the tab stop. */
   #drawn?: unknown[];
+  #attention?: Promise<AttentionController>;
 
   readonly #inference = new InferenceController<Inpainted>(this, {
     task: (signal, complete) => this.#fill(signal, complete),
@@ -209,6 +217,8 @@ export class SquareInpainter extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     if (INPUTS.some((name) => changed.has(name))) this.#autoInpaint();
+    // Its own chunk, fetched with the first `show-attention`: pages without it load none of it.
+    if (this.showAttention) this.#attention ??= import('./attention.js').then((m) => new m.AttentionController(this));
   }
 
   protected override render(): unknown {

@@ -46,7 +46,6 @@ const WASM_FILES: Record<RuntimeBuild, string> = {
  */
 export const BUNDLED_BYTES = {
   models: { 8: 831_013, 16: 834_903 } as Record<number, number>,
-  attentionModels: { 8: 847_981, 16: 852_770 } as Record<number, number>,
   wasm: { wasm: 14_239_897, 'webgpu-asyncify': 26_781_914, 'webgpu-jspi': 16_758_545 } as Record<RuntimeBuild, number>,
 };
 
@@ -71,19 +70,6 @@ export function getAssetLocations(): AssetLocations {
     models: moved.models ?? new URL('.', bundledModel(8)).href,
     wasm: moved.wasm ?? new URL('.', bundledWasm('wasm')).href,
   };
-}
-
-/** The bundled attention exports (the same BERTs with an `attention` output), one literal URL each. */
-function bundledAttentionModel(gridSize: number): URL | undefined {
-  if (gridSize === 8) return new URL('../models/square-inpainter-8-attention.onnx', import.meta.url);
-  if (gridSize === 16) return new URL('../models/square-inpainter-16-attention.onnx', import.meta.url);
-  return undefined;
-}
-
-/** The bundled attention export's URL for a grid size (whether or not that size ships). */
-export function bundledAttentionModelUrl(gridSize: number): string {
-  const bundled = moved.models ? undefined : bundledAttentionModel(gridSize);
-  return bundled?.href ?? new URL(`square-inpainter-${gridSize}-attention.onnx`, getAssetLocations().models).href;
 }
 
 /** The bundled model's URL for a grid size (whether or not that size ships). */

@@ -5,7 +5,7 @@
  */
 import type { InferenceSession, Tensor, TypedTensor } from 'onnxruntime-web';
 import type { Predictor } from '../decoding.js';
-import { BUNDLED_BYTES, BUNDLED_GRID_SIZES, bundledAttentionModelUrl, bundledModelUrl } from './assets.js';
+import { BUNDLED_BYTES, BUNDLED_GRID_SIZES, bundledModelUrl } from './assets.js';
 import { fetchBytes } from './fetch.js';
 import {
   describeError,
@@ -40,15 +40,12 @@ export interface ModelHandle {
   readonly reason: string;
   /** The model's input length N*N where the model states it, else null (dynamic). */
   readonly cellCount: number | null;
-  /** A predictor for `cellCount` cells; it owns one input tensor, reused on every call. */
-  createPredictor(cellCount: number): Predictor;
-  /** Whether the model has the optional `attention` output (an attention export, not a bundled model). */
-  readonly hasAttention: boolean;
   /**
-   * The model's attention for `tokens` (0 black, 1 white, 2 hidden): row `q` of the N*N × N*N result is where
-   * query cell `q` looks, summing to 1. Only for a model with `hasAttention`.
+   * A predictor for `cellCount` cells; it owns one input tensor, reused on every call. It runs through the
+   * runtime's queue and fetches only `output`: by default the P(white) of `logits`; `attention` (an attention
+   * export's N*N × N*N map, row `q` where query cell `q` looks, summing to 1) comes back as the model gives it.
    */
-  attention(tokens: Uint8Array): Promise<Float32Array>;
+  createPredictor(cellCount: number, output?: string): Predictor;
   /** Lets go of the session; the last release frees it. Idempotent. */
   release(): void;
 }
@@ -122,8 +119,6 @@ export async function openModel(url: string, preference: BackendPreference, onPr
     reason: shared.reason,
     cellCount: shared.cellCount,
     createPredictor: shared.createPredictor,
-    hasAttention: shared.hasAttention,
-    attention: shared.attention,
     release() {
       if (released) return;
       released = true;
@@ -167,8 +162,7 @@ async function createShared(url: string, choice: BackendChoice, onProgress: Prog
   // The downloads run side by side: the model, and the runtime's wasm unless this page loads it already.
   const build = runtimeBuildFor(choice.backend);
   const bundledSize = BUNDLED_GRID_SIZES.find((size) => bundledModelUrl(size) === url);
-  const attentionSize = BUNDLED_GRID_SIZES.find((size) => bundledAttentionModelUrl(size) === url);
-  const expectedModel = bundledSize ? BUNDLED_BYTES.models[bundledSize] : attentionSize && BUNDLED_BYTES.attentionModels[attentionSize];
+  const expectedModel = bundledSize && BUNDLED_BYTES.models[bundledSize];
   const downloads = { model: [0, expectedModel], runtime: [0, 0] } as Record<
     string,
     [number, number | undefined]
@@ -243,14 +237,13 @@ function createSession(
     const input = session.inputMetadata[0];
     // `logits` is the contract's output; a model may add others (e.g. `attention`), which plain fills never fetch.
     const outputName = session.outputNames.includes('logits') ? 'logits' : session.outputNames[0];
-    const fetches = [outputName];
     const inputType = input?.isTensor ? input.type : undefined;
     const cells = input?.isTensor ? input.shape[1] : undefined;
     try {
       if (session.inputNames.length !== 1 || session.outputNames.length < 1 || (inputType !== 'int64' && inputType !== 'int32')) {
         throw new Error('one int64 input tokens [batch, N*N] and one float32 output logits [batch, N*N, 2]');
       }
-      const predictorFor = (cellCount: number) => {
+      const predictorFor = (cellCount: number, output = outputName) => {
         const data = inputType === 'int64' ? new BigInt64Array(cellCount) : new Int32Array(cellCount);
         const feeds: Record<string, Tensor> = { [input.name]: new ort.Tensor(inputType, data, [1, cellCount]) };
         // Reused by every run: the decoder reads a prediction before it asks for the next (Predictor).
@@ -269,8 +262,10 @@ function createSession(
             const own = inputType === 'int64' ? BigInt64Array.from(tokens, (t) => BIG_TOKENS[t]) : Int32Array.from(tokens);
             runFeeds = { [input.name]: new ort.Tensor(inputType, own, [1, cellCount]) };
           } else fill(tokens);
-          const logits = (await session.run(runFeeds, fetches))[outputName] as TypedTensor<'float32'>;
+          const logits = (await session.run(runFeeds, [output]))[output] as TypedTensor<'float32'>;
           try {
+            // Another output (`attention`) comes back as it is, copied out of the tensor disposed below.
+            if (output !== outputName) return logits.data.slice();
             if (logits.type !== 'float32' || logits.data.length !== cellCount * 2) {
               throw new RangeError(
                 `the model's output ${outputName} has shape [${logits.dims.join(', ')}]; expected [1, ${cellCount}, 2] float32`,
@@ -297,24 +292,8 @@ function createSession(
         adapter: choice.adapter,
         reason: choice.reason,
         cellCount,
-        hasAttention: session.outputNames.includes('attention'),
-        attention(tokens: Uint8Array): Promise<Float32Array> {
-          if (!session.outputNames.includes('attention')) {
-            return Promise.reject(new Error(`${url} has no attention output (an attention export has one)`));
-          }
-          return runtime.exclusive(async () => {
-            const data = BigInt64Array.from(tokens, (token) => BIG_TOKENS[token]);
-            const outputs = await session.run({ [input.name]: new ort.Tensor('int64', data, [1, tokens.length]) }, ['attention']);
-            const map = outputs.attention as TypedTensor<'float32'>;
-            try {
-              return new Float32Array(map.data);
-            } finally {
-              map.dispose();
-            }
-          });
-        },
-        createPredictor(count: number): Predictor {
-          const predict = predictorFor(count);
+        createPredictor(count: number, output?: string): Predictor {
+          const predict = predictorFor(count, output);
           return (tokens) => runtime.exclusive(() => predict(tokens));
         },
         release() {
