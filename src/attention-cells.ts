@@ -14,7 +14,7 @@ export function strongest(row: ArrayLike<number>): number {
   return best;
 }
 
-/** Each cell's weight over the row's strongest, 0 to 1 (3 decimals): the `--square-inpainter-a` of each cell. */
+/** Each cell's weight over the row's strongest, 0 to 1 (5 decimals): the `--square-inpainter-a` of each cell. */
 export function attentionShades(row: ArrayLike<number>): string[] {
   const top = row[strongest(row)] || 1;
   return Array.from(row, (weight) => (Math.max(0, weight) / top).toFixed(3));
