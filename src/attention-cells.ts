@@ -17,7 +17,7 @@ export function strongest(row: ArrayLike<number>): number {
 /** Each cell's weight over the row's strongest, 0 to 1 (5 decimals): the `--square-inpainter-a` of each cell. */
 export function attentionShades(row: ArrayLike<number>): string[] {
   const top = row[strongest(row)] || 1;
-  return Array.from(row, (weight) => (Math.max(0, weight) / top).toFixed(3));
+  return Array.from(row, (weight) => (Math.max(0, weight) / top).toFixed(5));
 }
 
 /** Where cell `index` is, in words: `row 3, column 5` (counted from 1). */

@@ -46,6 +46,13 @@ function baseLabel(cell: HTMLElement): string {
   return (cell.getAttribute('aria-label') ?? '').split(SUFFIX)[0];
 }
 
+const controllers = new WeakMap<SquareInpainter, AttentionController>();
+
+/** Gives `host` its attention controller, once. */
+export function attach(host: SquareInpainter): void {
+  if (!controllers.has(host)) controllers.set(host, new AttentionController(host));
+}
+
 export class AttentionController implements ReactiveController {
   readonly #host: Host;
   readonly #note = document.createElement('div');

@@ -8,7 +8,6 @@ import { cssProperties } from './css-properties.js';
 import { decode, type Decoding } from './decoding.js';
 import type { InpaintDetail, InpaintResult, SquareInpainterEventMap } from './events.js';
 import { serializeCells } from './grid.js';
-import type { AttentionController } from './attention.js';
 import { AttributeError, DEFAULT_GRID_SIZE, errorDetail, readInput, textAttribute, type Input } from './input.js';
 import { exactPosterior } from './posterior.js';
 import { setAssetLocations, type AssetLocations, type BackendPreference } from './runtime/index.js';
@@ -137,7 +136,6 @@ export class SquareInpainter extends LitElement {
   private inputError?: AttributeError;
   /** What the cells were last rendered from: the input, the fill and the tab stop. */
   #drawn?: unknown[];
-  #attention?: Promise<AttentionController>;
 
   readonly #inference = new InferenceController<Inpainted>(this, {
     task: (signal, complete) => this.#fill(signal, complete),
@@ -217,8 +215,8 @@ export class SquareInpainter extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     if (INPUTS.some((name) => changed.has(name))) this.#autoInpaint();
-    // Its own chunk, fetched with the first `show-attention`: pages without it load none of it.
-    if (this.showAttention) this.#attention ??= import('./attention.js').then((m) => new m.AttentionController(this));
+    // show-attention's code is a chunk of its own, imported on first use: pages without it load none of it.
+    if (this.showAttention) import('./attention.js').then((m) => m.attach(this));
   }
 
   protected override render(): unknown {
@@ -336,19 +334,12 @@ export class SquareInpainter extends LitElement {
   }
 }
 
+type Listener<K extends keyof SquareInpainterEventMap> = (this: SquareInpainter, event: SquareInpainterEventMap[K]) => unknown;
 /** Typed listeners for the element's own events, including `load` and `error`. */
 export interface SquareInpainter {
-  addEventListener<K extends keyof SquareInpainterEventMap>(
-    type: K,
-    listener: (this: SquareInpainter, event: SquareInpainterEventMap[K]) => unknown,
-    options?: boolean | AddEventListenerOptions,
-  ): void;
+  addEventListener<K extends keyof SquareInpainterEventMap>(type: K, listener: Listener<K>, options?: boolean | AddEventListenerOptions): void;
   addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
-  removeEventListener<K extends keyof SquareInpainterEventMap>(
-    type: K,
-    listener: (this: SquareInpainter, event: SquareInpainterEventMap[K]) => unknown,
-    options?: boolean | EventListenerOptions,
-  ): void;
+  removeEventListener<K extends keyof SquareInpainterEventMap>(type: K, listener: Listener<K>, options?: boolean | EventListenerOptions): void;
   removeEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | EventListenerOptions): void;
 }
 

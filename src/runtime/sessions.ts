@@ -162,8 +162,7 @@ async function createShared(url: string, choice: BackendChoice, onProgress: Prog
   // The downloads run side by side: the model, and the runtime's wasm unless this page loads it already.
   const build = runtimeBuildFor(choice.backend);
   const bundledSize = BUNDLED_GRID_SIZES.find((size) => bundledModelUrl(size) === url);
-  const expectedModel = bundledSize && BUNDLED_BYTES.models[bundledSize];
-  const downloads = { model: [0, expectedModel], runtime: [0, 0] } as Record<
+  const downloads = { model: [0, bundledSize && BUNDLED_BYTES.models[bundledSize]], runtime: [0, 0] } as Record<
     string,
     [number, number | undefined]
   >;
@@ -182,7 +181,7 @@ async function createShared(url: string, choice: BackendChoice, onProgress: Prog
   const runtime = loadRuntime(build, countBytes('runtime'));
   // Handled here, awaited below: a model that fails to download must not leave this rejection unhandled.
   runtime.catch(() => undefined);
-  const model = await fetchModel(url, expectedModel, countBytes('model'));
+  const model = await fetchModel(url, bundledSize && BUNDLED_BYTES.models[bundledSize], countBytes('model'));
   // A runtime that cannot be fetched is reported as such, not hidden behind a fallback to the other build.
   const loaded = await runtime;
   if (choice.backend === 'webgpu') {
