@@ -78,6 +78,11 @@ export class AttentionController implements ReactiveController {
     root.addEventListener('pointerover', (event) => this.#point('#hover', event));
     root.addEventListener('pointerleave', () => this.#point('#hover'), true);
     host.addController(this);
+    // The chunk arrives after the pointer or focus may already be on a cell: start from where they are.
+    const cells = this.#cells();
+    this.#focus = cells.indexOf(root.activeElement as HTMLElement);
+    this.#hover = cells.findIndex((cell) => cell.matches(':hover'));
+    this.#sync();
   }
 
   hostUpdated(): void {
