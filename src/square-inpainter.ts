@@ -43,6 +43,7 @@ interface Inpainted {
  *   `cell-filled` (filled by the model; also `cell-filled-black` / `cell-filled-white` for its completed colour).
  * @csspart status - The line under the grid: loading, backend and time, or the error.
  * @csspart progress-bar - The loading bar, shown until the model is ready; its `::before` is the filled share.
+ * @csspart attention - With `show-attention`, every cell while a cell is focused or hovered; tinted by `--square-inpainter-a`, its share.
  *
  * @cssprop [--square-inpainter-cell-size=1.25rem] - Side of one cell.
  * @cssprop [--square-inpainter-gap=1px] - Gap between cells, and the grid's padding.
@@ -53,6 +54,7 @@ interface Inpainted {
  * @cssprop [--square-inpainter-marker=#e0457b] - Colour of the dot that marks a filled cell, and of the confidence ring.
  * @cssprop [--square-inpainter-marker-size=30%] - Size of that dot, relative to the cell.
  * @cssprop [--square-inpainter-accent=#1a73e8] - Focus ring and loading bar.
+ * @cssprop [--square-inpainter-attention=#f08c00] - Tint of the attention shading (`show-attention`).
  *
  * Keyboard (APG grid): arrows, Home/End (row), Ctrl+Home/End (grid) move; with `tool` set, Space or Enter
  * flips the cell's colour (showing it) and H hides or shows it.
@@ -76,6 +78,7 @@ export class SquareInpainter extends LitElement {
     seed: { type: Number },
     tool: { reflect: true, converter: textAttribute },
     showConfidence: { type: Boolean, reflect: true, attribute: 'show-confidence' },
+    showAttention: { type: Boolean, reflect: true, attribute: 'show-attention' },
     name: { reflect: true, converter: textAttribute },
     disabled: { type: Boolean, reflect: true },
     input: { state: true, attribute: false },
@@ -118,6 +121,9 @@ export class SquareInpainter extends LitElement {
 
   /** Rings each filled cell by how unsure the model was of its colour; shows the confidence on hover or focus. */
   showConfidence = false;
+
+  /** Shades the grid by where the model looked for the focused or hovered cell, and says so in its label. */
+  showAttention = false;
 
   /** Form field name: the form submits the completed image (N*N `0`/`1`) under it. */
   name = '';
@@ -209,6 +215,8 @@ export class SquareInpainter extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     if (INPUTS.some((name) => changed.has(name))) this.#autoInpaint();
+    // show-attention's code is a chunk of its own, imported on first use: pages without it load none of it.
+    if (this.showAttention) import('./attention.js').then((m) => m.attach(this));
   }
 
   protected override render(): unknown {
@@ -326,19 +334,12 @@ export class SquareInpainter extends LitElement {
   }
 }
 
+type Listener<K extends keyof SquareInpainterEventMap> = (this: SquareInpainter, event: SquareInpainterEventMap[K]) => unknown;
 /** Typed listeners for the element's own events, including `load` and `error`. */
 export interface SquareInpainter {
-  addEventListener<K extends keyof SquareInpainterEventMap>(
-    type: K,
-    listener: (this: SquareInpainter, event: SquareInpainterEventMap[K]) => unknown,
-    options?: boolean | AddEventListenerOptions,
-  ): void;
+  addEventListener<K extends keyof SquareInpainterEventMap>(type: K, listener: Listener<K>, options?: boolean | AddEventListenerOptions): void;
   addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
-  removeEventListener<K extends keyof SquareInpainterEventMap>(
-    type: K,
-    listener: (this: SquareInpainter, event: SquareInpainterEventMap[K]) => unknown,
-    options?: boolean | EventListenerOptions,
-  ): void;
+  removeEventListener<K extends keyof SquareInpainterEventMap>(type: K, listener: Listener<K>, options?: boolean | EventListenerOptions): void;
   removeEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | EventListenerOptions): void;
 }
 

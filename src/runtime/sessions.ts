@@ -40,8 +40,12 @@ export interface ModelHandle {
   readonly reason: string;
   /** The model's input length N*N where the model states it, else null (dynamic). */
   readonly cellCount: number | null;
-  /** A predictor for `cellCount` cells; it owns one input tensor, reused on every call. */
-  createPredictor(cellCount: number): Predictor;
+  /**
+   * A predictor for `cellCount` cells; it owns one input tensor, reused on every call. It runs through the
+   * runtime's queue and fetches only `output`: by default the P(white) of `logits`; `attention` (an attention
+   * export's N*N × N*N map, row `q` where query cell `q` looks, summing to 1) comes back as the model gives it.
+   */
+  createPredictor(cellCount: number, output?: string): Predictor;
   /** Lets go of the session; the last release frees it. Idempotent. */
   release(): void;
 }
@@ -232,14 +236,13 @@ function createSession(
     const input = session.inputMetadata[0];
     // `logits` is the contract's output; a model may add others (e.g. `attention`), which plain fills never fetch.
     const outputName = session.outputNames.includes('logits') ? 'logits' : session.outputNames[0];
-    const fetches = [outputName];
     const inputType = input?.isTensor ? input.type : undefined;
     const cells = input?.isTensor ? input.shape[1] : undefined;
     try {
       if (session.inputNames.length !== 1 || session.outputNames.length < 1 || (inputType !== 'int64' && inputType !== 'int32')) {
         throw new Error('one int64 input tokens [batch, N*N] and one float32 output logits [batch, N*N, 2]');
       }
-      const predictorFor = (cellCount: number) => {
+      const predictorFor = (cellCount: number, output = outputName) => {
         const data = inputType === 'int64' ? new BigInt64Array(cellCount) : new Int32Array(cellCount);
         const feeds: Record<string, Tensor> = { [input.name]: new ort.Tensor(inputType, data, [1, cellCount]) };
         // Reused by every run: the decoder reads a prediction before it asks for the next (Predictor).
@@ -258,8 +261,10 @@ function createSession(
             const own = inputType === 'int64' ? BigInt64Array.from(tokens, (t) => BIG_TOKENS[t]) : Int32Array.from(tokens);
             runFeeds = { [input.name]: new ort.Tensor(inputType, own, [1, cellCount]) };
           } else fill(tokens);
-          const logits = (await session.run(runFeeds, fetches))[outputName] as TypedTensor<'float32'>;
+          const logits = (await session.run(runFeeds, [output]))[output] as TypedTensor<'float32'>;
           try {
+            // Another output (`attention`) comes back as it is, copied out of the tensor disposed below.
+            if (output !== outputName) return logits.data.slice();
             if (logits.type !== 'float32' || logits.data.length !== cellCount * 2) {
               throw new RangeError(
                 `the model's output ${outputName} has shape [${logits.dims.join(', ')}]; expected [1, ${cellCount}, 2] float32`,
@@ -286,8 +291,8 @@ function createSession(
         adapter: choice.adapter,
         reason: choice.reason,
         cellCount,
-        createPredictor(count: number): Predictor {
-          const predict = predictorFor(count);
+        createPredictor(count: number, output?: string): Predictor {
+          const predict = predictorFor(count, output);
           return (tokens) => runtime.exclusive(() => predict(tokens));
         },
         release() {

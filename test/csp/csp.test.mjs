@@ -58,8 +58,10 @@ test('the element lays out, loads and fills with no violation of a strict CSP', 
   const consoleErrors = [];
   page.on('console', (message) => {
     if (message.type() === 'error') consoleErrors.push(message.text());
+    if (process.env.CSP_DEBUG) console.log('console', message.type(), message.text());
   });
   page.on('pageerror', (error) => consoleErrors.push(`page error: ${error.message}`));
+  if (process.env.CSP_DEBUG) page.on('response', (response) => response.status() >= 400 && console.log('HTTP', response.status(), response.url()));
   try {
     const response = await page.goto(`${server.origin}/test/csp/page.html`);
     assert.equal(response.headers()['content-security-policy'], POLICY);
@@ -91,6 +93,23 @@ test('the element lays out, loads and fills with no violation of a strict CSP', 
     assert.equal(outcome.pixels.length, n * n);
     assert.ok([...outcome.pixels].every((cell, i) => outcome.mask[i] === '1' || cell === given[i]), 'a visible cell changed');
     assert.ok(isSquare(outcome.pixels, n), `not a square: ${outcome.pixels}`);
+
+    // show-attention under the same policy: its chunk, its adopted sheet and its custom properties.
+    await page.$eval('square-inpainter', (element) => {
+      element.showAttention = true;
+      return element.updateComplete;
+    });
+    // Hovered by the pointer: the first cell (puppeteer's pierce/ selector reaches into the shadow root).
+    await page.hover('pierce/[role="gridcell"]');
+    const attended = await page.$eval('square-inpainter', async (element) => {
+      const cell = element.shadowRoot.querySelector('[role="gridcell"]');
+      const until = Date.now() + 60_000;
+      while (!cell.getAttribute('aria-label').includes('attends most') && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
+      return { label: cell.getAttribute('aria-label'), shade: cell.style.getPropertyValue('--square-inpainter-a') };
+    });
+    assert.match(attended.label, /; attends most to row \d+, column \d+ \(/);
+    assert.match(attended.shade, /^[01]\.\d{5}$/, '--square-inpainter-a set through the CSSOM');
+    assert.deepEqual(await page.evaluate(() => window.violations), [], 'no violation with show-attention');
 
     // The check itself works: an inline style attribute on this page is reported.
     await page.$eval('square-inpainter', (element) => element.setAttribute('style', '--square-inpainter-gap: 2px'));

@@ -1,6 +1,6 @@
 // The bundled .onnx files against PyTorch: the logits PyTorch computed at export time for a fixed batch
 // (test/fixtures/parity-N.json, written by training/train.py --parity or training/export.py --parity) must come
-// out of onnxruntime. The attention-capable exports beside the demo (demo/models/square-inpainter-N-attention.onnx)
+// out of onnxruntime. The attention-capable exports shipped beside them (models/square-inpainter-N-attention.onnx)
 // must give the same logits and the attention rows the fixture keeps. The demo's CNN baselines (demo/models/,
 // written by training/demo_models.py) likewise against theirs.
 import assert from 'node:assert/strict';
@@ -15,7 +15,7 @@ const manifest = JSON.parse(await readFile(new URL('models/manifest.json', root)
 const demoManifest = JSON.parse(await readFile(new URL('demo/models/manifest.json', root), 'utf8'));
 
 for (const model of manifest.models as { gridSize: number; file: string; architecture: { patch: number } }[]) {
-  const attentionFile = `demo/models/square-inpainter-${model.gridSize}-attention.onnx`;
+  const attentionFile = `models/square-inpainter-${model.gridSize}-attention.onnx`;
 
   test(`models/${model.file} gives PyTorch's logits in onnxruntime (≤ 1e-4), and only logits`, async () => {
     const { logits } = await parityErrors(
