@@ -166,11 +166,6 @@ export async function webGpuAdapter(): Promise<AdapterReport | null> {
   }
 }
 
-/** Whether this page can get a WebGPU adapter right now. */
-export async function hasWebGpuAdapter(): Promise<boolean> {
-  return (await webGpuAdapter()) !== null;
-}
-
 export function describeError(error: unknown): string {
   let text: string;
   try {

@@ -99,7 +99,9 @@ test('the element lays out, loads and fills with no violation of a strict CSP', 
       element.showAttention = true;
       return element.updateComplete;
     });
-    // Hovered by the pointer: the first cell (puppeteer's pierce/ selector reaches into the shadow root).
+    // Once its chunk has arrived (its live region is in the shadow root), the pointer hovers the first cell
+    // (puppeteer's pierce/ selector reaches into the shadow root).
+    await page.waitForSelector('pierce/[part="attention-note"]', { timeout: 60_000 });
     await page.hover('pierce/[role="gridcell"]');
     const attended = await page.$eval('square-inpainter', async (element) => {
       const cell = element.shadowRoot.querySelector('[role="gridcell"]');
