@@ -20,9 +20,9 @@ from pathlib import Path
 import torch
 
 from .evaluate import held_out, evaluate, predict
-from .export import OPSET, export_onnx, write_parity_fixture
+from .export import contract_entry, export_onnx, write_parity_fixture
 from .model import load_checkpoint
-from .prior import placements, tokens
+from .prior import tokens
 from .report.measure import probabilities
 from .train import ARCH_KINDS
 
@@ -55,13 +55,7 @@ def export_baseline(arch: str, n: int) -> dict:
         "gridSize": n,
         "file": out.name,
         "bytes": out.stat().st_size,
-        "input": {"name": "tokens", "type": "int64", "shape": ["batch", n * n], "order": "row-major",
-                  "values": {"black": 0, "white": 1, "hidden": 2}},
-        "output": {"name": "logits", "type": "float32", "shape": ["batch", n * n, 2],
-                   "classes": {"black": 0, "white": 1}, "probability": "softmax over the last axis"},
-        "prior": {"kind": "one white filled axis-aligned square on black", "sides": [2, n - 2],
-                  "distribution": "uniform over (side, row, column)", "images": len(placements(n))},
-        "opset": OPSET,
+        **contract_entry(n),
         "architecture": {"kind": ARCH_KINDS[arch], **model.config},
         "parameters": model.parameter_count(),
         "checkpoint": str(checkpoint.relative_to(ROOT)),

@@ -23,7 +23,7 @@ from pathlib import Path
 import torch
 
 from .model import load_checkpoint
-from .prior import images, sample_batch, tokens
+from .prior import images, placements, sample_batch, tokens
 
 OPSET = 17
 
@@ -38,6 +38,19 @@ class WithAttention(torch.nn.Module):
     def forward(self, tokens: torch.Tensor):
         return self.model.forward_with_attention(tokens)
 
+
+
+def contract_entry(n: int) -> dict:
+    """A manifest entry's model contract for an N×N model: input, output, the prior and the opset."""
+    return {
+        "input": {"name": "tokens", "type": "int64", "shape": ["batch", n * n], "order": "row-major",
+                  "values": {"black": 0, "white": 1, "hidden": 2}},
+        "output": {"name": "logits", "type": "float32", "shape": ["batch", n * n, 2],
+                   "classes": {"black": 0, "white": 1}, "probability": "softmax over the last axis"},
+        "prior": {"kind": "one white filled axis-aligned square on black", "sides": [2, n - 2],
+                  "distribution": "uniform over (side, row, column)", "images": len(placements(n))},
+        "opset": OPSET,
+    }
 
 def output_names(model: torch.nn.Module, attention: bool = True) -> list[str]:
     """`logits`, and `attention` for a model that has one (SquareBert) when asked for."""

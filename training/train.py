@@ -30,9 +30,9 @@ import torch  # noqa: E402
 import torch.distributed as dist  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
-from .export import export_onnx, round_weights, write_parity_fixture  # noqa: E402
+from .export import contract_entry, export_onnx, round_weights, write_parity_fixture  # noqa: E402
 from .model import build_model  # noqa: E402
-from .prior import MIN_GRID, decoding_masks, exact_posterior, images, mix_noise, placements, sample_batch, tokens  # noqa: E402
+from .prior import MIN_GRID, decoding_masks, exact_posterior, images, mix_noise, sample_batch, tokens  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "models"
@@ -284,13 +284,7 @@ def model_entry(record: dict) -> dict:
         "gridSize": n,
         "file": record["file"],
         "bytes": record["bytes"],
-        "input": {"name": "tokens", "type": "int64", "shape": ["batch", n * n], "order": "row-major",
-                  "values": {"black": 0, "white": 1, "hidden": 2}},
-        "output": {"name": "logits", "type": "float32", "shape": ["batch", n * n, 2],
-                   "classes": {"black": 0, "white": 1}, "probability": "softmax over the last axis"},
-        "prior": {"kind": "one white filled axis-aligned square on black", "sides": [2, n - 2],
-                  "distribution": "uniform over (side, row, column)", "images": len(placements(n))},
-        "opset": 17,
+        **contract_entry(n),
         "architecture": record["architecture"],
         "parameters": record["parameters"],
         "training": record["training"],
