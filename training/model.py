@@ -12,6 +12,13 @@ Token embedding + learned per-patch position embedding, pre-LayerNorm encoder bl
 (nn.TransformerEncoderLayer's fast path has no ONNX export under no_grad), a final LayerNorm and a
 per-cell two-way head.
 
+`relative` adds a 2-D relative position bias (as in Swin): each attention layer learns one score per head and
+(Δrow, Δcolumn) between query and key patch, added before the softmax. A square's edge then reads the same
+wherever it lies (the weight sharing that gives a CNN its head start), while the absolute embedding still marks
+the border. In ONNX it is a Gather of each layer's [heads, (2s-1)²] table by one shared [s², s²] index, which
+both onnxruntime-web backends run. `relative_init="local"` starts head h at -h/(heads-1)·(|Δrow| + |Δcolumn|):
+near cells first, head 0 global.
+
 Optional output `attention` (SquareBert.forward_with_attention, exported beside `logits`): float32
 [batch, N*N, N*N], row = query cell, column = input cell, each row summing to 1: attention rollout over all
 layers, averaged over heads, patches spread over their cells (see attention_rollout for why rollout).
@@ -29,7 +36,7 @@ from torch import nn
 
 
 class Block(nn.Module):
-    def __init__(self, width: int, heads: int, mlp_ratio: int = 4):
+    def __init__(self, width: int, heads: int, mlp_ratio: int = 4, offsets: int = 0):
         super().__init__()
         self.heads = heads
         self.head_width = width // heads
@@ -38,39 +45,65 @@ class Block(nn.Module):
         self.proj = nn.Linear(width, width)
         self.norm2 = nn.LayerNorm(width)
         self.mlp = nn.Sequential(nn.Linear(width, mlp_ratio * width), nn.GELU(), nn.Linear(mlp_ratio * width, width))
+        # One learned score per head and 2-D offset between query and key (see SquareBert's `relative`).
+        self.relative_bias = nn.Parameter(torch.zeros(heads, offsets)) if offsets else None
 
-    def attention(self, x: torch.Tensor, return_weights: bool = False):
+    def attention(self, x: torch.Tensor, return_weights: bool = False, offset: torch.Tensor | None = None):
         b, t, w = x.shape
         q, k, v = self.qkv(x).reshape(b, t, 3, self.heads, self.head_width).permute(2, 0, 3, 1, 4).unbind(0)
-        weights = torch.softmax((q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(self.head_width)), dim=-1)
+        scores = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(self.head_width))
+        if self.relative_bias is not None:
+            scores = scores + self.relative_bias[:, offset]
+        weights = torch.softmax(scores, dim=-1)
         out = self.proj((weights @ v).transpose(1, 2).reshape(b, t, w))
         return (out, weights) if return_weights else out
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = x + self.attention(self.norm1(x))
+    def forward(self, x: torch.Tensor, offset: torch.Tensor | None = None) -> torch.Tensor:
+        x = x + self.attention(self.norm1(x), offset=offset)
         return x + self.mlp(self.norm2(x))
 
 
 class SquareBert(nn.Module):
-    def __init__(self, grid_size: int, width: int = 64, depth: int = 4, heads: int = 4, patch: int = 1):
+    def __init__(self, grid_size: int, width: int = 64, depth: int = 4, heads: int = 4, patch: int = 1,
+                 relative: bool = False, relative_init: str = "zero"):
         super().__init__()
         if grid_size % patch:
             raise ValueError(f"patch {patch} does not divide grid size {grid_size}")
         self.grid_size = grid_size
         self.patch = patch
+        self.relative = relative
         self.config = {"gridSize": grid_size, "width": width, "depth": depth, "heads": heads, "mlpRatio": 4,
                        "patch": patch}
+        side = grid_size // patch
+        offsets = 0
+        if relative:
+            self.config["relativeBias"] = True
+            offsets = (2 * side - 1) ** 2
+            row, col = torch.arange(side).repeat_interleave(side), torch.arange(side).repeat(side)
+            offset = (row[:, None] - row[None, :] + side - 1) * (2 * side - 1) + (col[:, None] - col[None, :] + side - 1)
+            self.register_buffer("offset", offset, persistent=False)
+            self.config["relativeInit"] = relative_init
+        else:
+            self.offset = None
         per_patch = patch * patch
         self.token_embedding = nn.Embedding(3 * per_patch, width)
         self.register_buffer("token_offset", 3 * torch.arange(per_patch), persistent=False)
         self.position_embedding = nn.Parameter(torch.zeros(1, (grid_size // patch) ** 2, width))
-        self.blocks = nn.ModuleList(Block(width, heads) for _ in range(depth))
+        self.blocks = nn.ModuleList(Block(width, heads, offsets=offsets) for _ in range(depth))
         self.norm = nn.LayerNorm(width)
         self.head = nn.Linear(width, 2 * per_patch)
         self.apply(self._init)
         # std 1 (PyTorch's default) drowns the position embedding and training stalls.
         nn.init.normal_(self.token_embedding.weight, std=0.02)
         nn.init.normal_(self.position_embedding, std=0.02)
+        if relative and relative_init == "local":
+            # Head h starts out favouring near keys, by -slope_h · (|Δrow| + |Δcol|); the first head starts global.
+            span = torch.arange(2 * side - 1) - (side - 1)
+            distance = (span[:, None].abs() + span[None, :].abs()).flatten().float()
+            with torch.no_grad():
+                for block in self.blocks:
+                    for h in range(heads):
+                        block.relative_bias[h] = -distance * (h / max(1, heads - 1))
 
     @staticmethod
     def _init(module: nn.Module) -> None:
@@ -98,7 +131,7 @@ class SquareBert(nn.Module):
     def forward(self, tokens: torch.Tensor) -> torch.Tensor:
         x = self.embed(tokens)
         for block in self.blocks:
-            x = block(x)
+            x = block(x, self.offset)
         return self.cell_logits(x)
 
     def cell_logits(self, x: torch.Tensor) -> torch.Tensor:
@@ -112,7 +145,7 @@ class SquareBert(nn.Module):
         x = self.embed(tokens)
         maps = []
         for block in self.blocks:
-            out, weights = block.attention(block.norm1(x), return_weights=True)
+            out, weights = block.attention(block.norm1(x), return_weights=True, offset=self.offset)
             x = x + out
             x = x + block.mlp(block.norm2(x))
             maps.append(weights)
@@ -226,7 +259,8 @@ def build_model(arch: str, config: dict) -> nn.Module:
     """A model from its `config` (as SquareBert/SquareCnn.config reports it); the inverse of `model.config`."""
     n = config["gridSize"]
     if arch == "bert":
-        return SquareBert(n, config["width"], config["depth"], config["heads"], config["patch"])
+        return SquareBert(n, config["width"], config["depth"], config["heads"], config["patch"],
+                          config.get("relativeBias", False), config.get("relativeInit", "zero"))
     return SquareCnn(n, config["width"], config["layers"], config["patch"])
 
 
