@@ -1,0 +1,25 @@
+/** The WebGPU adapter of the current scope (the page, or the runtime worker). */
+import type { AdapterReport } from './protocol.js';
+
+interface GpuAdapterLike {
+  isFallbackAdapter?: boolean;
+  info?: { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean };
+}
+interface GpuLike {
+  requestAdapter(options?: object): Promise<GpuAdapterLike | null>;
+}
+
+/** The WebGPU adapter this scope can get right now, or null (also where the scope has no `navigator.gpu`). */
+export async function webGpuAdapter(): Promise<AdapterReport | null> {
+  const gpu = (globalThis.navigator as (Navigator & { gpu?: GpuLike }) | undefined)?.gpu;
+  if (!gpu) return null;
+  try {
+    const adapter = await gpu.requestAdapter();
+    if (!adapter) return null;
+    const info = adapter.info ?? {};
+    const name = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ');
+    return { name, fallback: (info.isFallbackAdapter ?? adapter.isFallbackAdapter) === true };
+  } catch {
+    return null;
+  }
+}
