@@ -1,5 +1,12 @@
 /** The WebGPU adapter of the current scope (the page, or the runtime worker). */
-import type { AdapterReport } from './protocol.js';
+
+/** What this scope's WebGPU offers: no adapter, or one, software (a fallback adapter) or not. */
+export interface AdapterReport {
+  /** Vendor, architecture or description, as the adapter tells them; empty when it tells nothing. */
+  name: string;
+  /** A software adapter (e.g. SwiftShader): WebGPU works, but far slower than WASM. */
+  fallback: boolean;
+}
 
 interface GpuAdapterLike {
   isFallbackAdapter?: boolean;

@@ -11,7 +11,7 @@ import { decode, type Predictor } from '../decoding.js';
 import { webGpuAdapter } from './adapter.js';
 import type { RuntimeBuild } from './assets.js';
 import { describeError, ModelLoadError, RuntimeLoadError, sendable } from './errors.js';
-import type { AdapterReport, Backend, FromWorker, ToWorker } from './protocol.js';
+import type { Backend, FromWorker, ToWorker } from './protocol.js';
 
 export type Ort = typeof OrtTypes;
 
@@ -50,7 +50,8 @@ export function serve(endpoint: Endpoint, importOrt: OrtImporter): void {
   const sessions = new Map<number, Session>();
   const running = new Map<number, AbortController>();
   let nextSession = 1;
-  let imports = 0;
+  /** How often each build was imported: a retry asks under another fragment. */
+  const imports = new Map<RuntimeBuild, number>();
 
   /**
    * The build `build`, started once. A failed start is forgotten, so the next request starts it again: the page
@@ -61,7 +62,9 @@ export function serve(endpoint: Endpoint, importOrt: OrtImporter): void {
     if (!ready) {
       if (!wasm) return Promise.reject(new RuntimeLoadError(`onnxruntime-web's ${build} wasm was not sent`));
       // A module that failed to load stays failed under its URL in this scope: a retry asks under another fragment.
-      const created = startRuntime(build, imports++ ? `${url}#retry-${imports}` : url, wasm, importOrt);
+      const tries = (imports.get(build) ?? 0) + 1;
+      imports.set(build, tries);
+      const created = startRuntime(build, tries > 1 ? `${url}#retry-${tries}` : url, wasm, importOrt);
       created.catch(() => runtimes.get(build) === created && runtimes.delete(build));
       runtimes.set(build, created);
       ready = created;
@@ -74,7 +77,7 @@ export function serve(endpoint: Endpoint, importOrt: OrtImporter): void {
     const session = 'session' in message ? sessions.get(message.session) : undefined;
     if (message.type === 'create') {
       const runtime = await loadRuntime(message.build, message.module, message.wasm);
-      if (message.backend === 'webgpu') await checkAdapter(message.adapter);
+      if (message.backend === 'webgpu') await checkAdapter();
       const created = await createSession(runtime, message.model, message.backend, message.url, () =>
         endpoint.postMessage({ type: 'started', id }),
       );
@@ -97,6 +100,8 @@ export function serve(endpoint: Endpoint, importOrt: OrtImporter): void {
   };
 
   endpoint.onmessage = async ({ data: message }) => {
+    // Only the page's requests: anything else posted to this scope is not for the engine.
+    if (typeof message?.type !== 'string') return;
     if (message.type === 'abort') return running.get(message.id)?.abort();
     if (message.type === 'release') {
       sessions.get(message.session)?.release();
@@ -142,17 +147,12 @@ async function startRuntime(build: RuntimeBuild, url: string, wasm: Uint8Array, 
 }
 
 /**
- * WebGPU runs here only on the adapter the page chose it for: the `load` event names the page's adapter, and
- * `auto` must not land on a software one. A scope without WebGPU, or with another adapter, fails the WebGPU
- * session, and the page falls back to WASM.
+ * WebGPU runs here only where this scope has it: a browser that offers no WebGPU to workers, or no adapter here,
+ * fails the WebGPU session, and the page falls back to WASM.
  */
-async function checkAdapter(page: AdapterReport | null): Promise<void> {
+async function checkAdapter(): Promise<void> {
   if (!('gpu' in navigator)) throw new Error('this browser offers no WebGPU to workers');
-  const own = await webGpuAdapter();
-  if (!own) throw new Error('no WebGPU adapter in the runtime worker');
-  if (page && (own.name !== page.name || own.fallback !== page.fallback)) {
-    throw new Error(`the runtime worker's WebGPU adapter (${own.name || 'unnamed'}) is not the page's (${page.name || 'unnamed'})`);
-  }
+  if (!(await webGpuAdapter())) throw new Error('no WebGPU adapter in the runtime worker');
 }
 
 function createSession(runtime: Runtime, model: Uint8Array, backend: Backend, url: string, onStarted: () => void): Promise<Session> {

@@ -9,14 +9,6 @@ import type { RuntimeBuild } from './assets.js';
 /** An execution provider the element runs on. */
 export type Backend = 'webgpu' | 'wasm';
 
-/** What the page's WebGPU offers: no adapter, or one, software (a fallback adapter) or not. */
-export interface AdapterReport {
-  /** Vendor, architecture or description, as the adapter tells them; empty when it tells nothing. */
-  name: string;
-  /** A software adapter (e.g. SwiftShader): WebGPU works, but far slower than WASM. */
-  fallback: boolean;
-}
-
 /** An error as it crosses to the page: its class name (RuntimeLoadError, ModelLoadError, …) and message. */
 export interface SentError {
   name: string;
@@ -26,7 +18,7 @@ export interface SentError {
 export type ToWorker =
   /**
    * A session for `model` on `backend`. `module` is the build's onnxruntime-web module; `wasm` its wasm, sent
-   * until the worker has started that build; `adapter` the page's WebGPU adapter, which the worker's must match.
+   * until the worker has started that build.
    */
   | {
       type: 'create';
@@ -37,7 +29,6 @@ export type ToWorker =
       module: string;
       wasm?: Uint8Array;
       model: Uint8Array;
-      adapter: AdapterReport | null;
     }
   /** One run: P(white) per cell of `logits`, or another output as the model gives it. */
   | { type: 'run'; id: number; session: number; tokens: Uint8Array; output?: string }

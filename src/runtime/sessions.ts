@@ -10,7 +10,6 @@ import { connect, needsWasm, request, runtimeStarted, send, wasmFor, type Connec
 import { describeError, looksLikeHtml, ModelLoadError } from './errors.js';
 import { fetchBytes } from './fetch.js';
 import { runtimeBuildFor, type Backend } from './ort.js';
-import type { AdapterReport } from './protocol.js';
 
 export { ModelLoadError } from './errors.js';
 
@@ -146,8 +145,6 @@ export function openSessionCount(): number {
 interface BackendChoice {
   backend: Backend;
   adapter: string | null;
-  /** The page's adapter, which the worker's must match. */
-  report?: AdapterReport | null;
   reason: string;
 }
 
@@ -164,7 +161,7 @@ async function chooseBackend(preference: BackendPreference): Promise<BackendChoi
     return { backend: 'wasm', adapter: adapter.name, reason: `the WebGPU adapter${named} is a software fallback, slower than WASM` };
   }
   const kind = adapter.fallback ? 'software fallback ' : '';
-  return { backend: 'webgpu', adapter: adapter.name, report: adapter, reason: `WebGPU on the ${kind}adapter${named}` };
+  return { backend: 'webgpu', adapter: adapter.name, reason: `WebGPU on the ${kind}adapter${named}` };
 }
 
 async function createShared(url: string, choice: BackendChoice, onProgress: ProgressListener): Promise<SharedSession> {
@@ -236,7 +233,7 @@ async function createSession(
   const wasm = await wasmFor(connection, build);
   const reply = await request<'created'>(
     connection,
-    { type: 'create', url, backend, build, module: moduleUrlForRuntime(build), wasm, model, adapter: choice.report ?? null },
+    { type: 'create', url, backend, build, module: moduleUrlForRuntime(build), wasm, model },
     { onUpdate: () => onProgress(0.95) },
   );
   const { session } = reply;
