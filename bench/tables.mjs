@@ -94,7 +94,7 @@ export function renderTables(results) {
     ]),
   );
   const longTasks = markdownTable(
-    ['grid, backend', 'window', 'time (ms)', 'long tasks (start ms, duration ms)', 'total blocking time (ms)'],
+    ['grid, backend', 'window', 'time (ms)', 'long tasks (start ms, duration ms)', 'total blocking time (ms)', 'main thread per fill (ms)'],
     (results.longTasks ?? []).flatMap((l) =>
       [
         ['insertion to first inpaint, cold', l.cold],
@@ -106,6 +106,7 @@ export function renderTables(results) {
         String(w.ms),
         w.tasks.length ? w.tasks.map(([start, duration]) => `(${start}, ${duration})`).join(' ') : 'none',
         String(w.totalBlockingMs),
+        w.mainThreadMsPerFill == null ? '' : `${w.mainThreadMsPerFill} (of ${w.wallMsPerFill} wall)`,
       ]),
     ),
   );
