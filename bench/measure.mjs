@@ -125,6 +125,8 @@ async function timeConfiguration(browser, origin, options, grid, modeName, flops
     },
     steady: {
       rounds: s.raw.length,
+      // Where the raw baseline of these rounds ran (the element's runtime worker, on its thread count).
+      rawIn: element.rawIn ?? 'page',
       rawRun: { p50: round(rawP50), p95: round(percentile(s.raw, 95)) },
       oneShot: {
         p50: round(oneShotP50),
