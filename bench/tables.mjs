@@ -117,6 +117,15 @@ export function renderTables(results) {
   return { load, steady, compute, longTasks, bytes, sizes };
 }
 
+/** Which rows and parts were kept from an earlier run (bench/run.mjs's carryOver), and when those were taken. */
+function carriedOverNote(results) {
+  if (!results.carriedOver?.length) return '';
+  const byDate = new Map();
+  for (const { part, date } of results.carriedOver) byDate.set(date, [...(byDate.get(date) ?? []), part]);
+  const runs = [...byDate].map(([date, parts]) => `${parts.join(', ')} (taken ${date.slice(0, 16).replace('T', ' ')} UTC)`);
+  return ` Not measured in this run, kept from an earlier one: ${runs.join('; ')}.`;
+}
+
 export function targetLines(results) {
   const lines = [];
   const wasm16 = results.timings.filter((t) => t.grid === 16 && t.backend === 'wasm');
@@ -191,7 +200,7 @@ export async function updateReadme(results, tables = renderTables(results)) {
   const m = results.machine;
   const block = [
     start,
-    `Taken ${results.date.slice(0, 16).replace('T', ' ')} UTC with the models in \`${results.options.models}\`${results.options.models === 'models/' ? '' : ' (not the bundled ones)'}, on ${m.cpu} (${m.cores} cores, load average ${m.loadAverage.start.toFixed(1)} at the start and ${m.loadAverage.end.toFixed(1)} at the end), ${m.browser}, WebGPU on ${m.webgpuAdapter}; ${results.options.reps} interleaved rounds per row (${results.options.webgpuReps} on WebGPU) after up to ${results.options.warmup} of warm-up. Times in ms.`,
+    `Taken ${results.date.slice(0, 16).replace('T', ' ')} UTC with the models in \`${results.options.models}\`${results.options.models === 'models/' ? '' : ' (not the bundled ones)'}, on ${m.cpu} (${m.cores} cores, load average ${m.loadAverage.start.toFixed(1)} at the start and ${m.loadAverage.end.toFixed(1)} at the end), ${m.browser}, WebGPU on ${m.webgpuAdapter}; ${results.options.reps} interleaved rounds per row (${results.options.webgpuReps} on WebGPU) after up to ${results.options.warmup} of warm-up. Times in ms.${carriedOverNote(results)}`,
     '',
     '**Loading**',
     '',
