@@ -96,17 +96,10 @@ async function timedInpaint(element) {
   };
 }
 
-/**
- * One raw `session.run`, timed. Under onnxruntime-web's proxy worker (the WASM build, where the element uses it)
- * a run takes its input's buffer, so each run gets a fresh copy, as the element's runs do there.
- */
-async function timedRun(session, feeds, ort) {
-  let input = feeds;
-  if (ort?.env.wasm.proxy) {
-    input = Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, new ort.Tensor(t.type, t.data.slice(), t.dims)]));
-  }
+/** One raw `session.run` on the page's own onnxruntime-web, timed. */
+async function timedRun(session, feeds) {
   const started = performance.now();
-  const outputs = await session.run(input);
+  const outputs = await session.run(feeds);
   const ms = performance.now() - started;
   for (const output of Object.values(outputs)) output.dispose();
   return ms;
@@ -122,7 +115,8 @@ async function importOrt(backend, threads) {
 /**
  * The element on a fresh page: cold load (ORT import, wasm start, model fetch, session, warm-up run), the first
  * inpaint after `load`, steady-state one-shot and iterative inpaints interleaved with raw `session.run` on the
- * same model and input, then a warm load (a new session once onnxruntime-web is running).
+ * same model and input in the element's runtime worker, then a warm load (a new session once onnxruntime-web is
+ * running).
  */
 async function elementBench({ grid, backend, threads, pixels, mask, warmup, reps }) {
   const started = performance.now();
@@ -155,7 +149,7 @@ async function elementBench({ grid, backend, threads, pixels, mask, warmup, reps
   const rawCreateWarmMs = performance.now() - createStarted;
   const tokens = tokensOf(pixels, mask);
   const feeds = { [session.inputNames[0]]: new ort.Tensor('int64', tokens, [1, tokens.length]) };
-  const rawFirstRunMs = await timedRun(session, feeds, ort);
+  const rawFirstRunMs = await timedRun(session, feeds);
 
   // The model runs iterative decoding takes on this input (the same every time: it is deterministic).
   const iterativeRuns = (await iterative.inpaint()).runs;
@@ -245,9 +239,9 @@ async function rawBench({ grid, backend, threads, pixels, mask, reps, matmul }) 
   const created = performance.now();
   const tokens = tokensOf(pixels, mask);
   const feeds = { [session.inputNames[0]]: new ort.Tensor('int64', tokens, [1, tokens.length]) };
-  const firstRunMs = await timedRun(session, feeds, ort);
+  const firstRunMs = await timedRun(session, feeds);
   const runs = [];
-  for (let i = 0; i < reps; i++) runs.push(await timedRun(session, feeds, ort));
+  for (let i = 0; i < reps; i++) runs.push(await timedRun(session, feeds));
   await session.release();
 
   let ceiling = null;
@@ -256,9 +250,9 @@ async function rawBench({ grid, backend, threads, pixels, mask, reps, matmul }) 
     const gemm = await ort.InferenceSession.create(bytes, { executionProviders: [backend] });
     const a = new Float32Array(matmul.m * matmul.k).map((_, i) => ((i * 7) % 13) / 13);
     const gemmFeeds = { [gemm.inputNames[0]]: new ort.Tensor('float32', a, [matmul.m, matmul.k]) };
-    await timedRun(gemm, gemmFeeds, ort);
+    await timedRun(gemm, gemmFeeds);
     const times = [];
-    for (let i = 0; i < matmul.reps; i++) times.push(await timedRun(gemm, gemmFeeds, ort));
+    for (let i = 0; i < matmul.reps; i++) times.push(await timedRun(gemm, gemmFeeds));
     await gemm.release();
     ceiling = { flops: matmul.flops, times };
   }

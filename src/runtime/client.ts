@@ -5,7 +5,7 @@
  * waiting on it with a RuntimeLoadError; the next request starts a new one.
  */
 import { runtimeRunsOnPage, startWorker, type RuntimeBuild } from './assets.js';
-import { received, RuntimeLoadError } from './errors.js';
+import { describeError, received, RuntimeLoadError } from './errors.js';
 import type { ByteProgress } from './fetch.js';
 import { fetchWasm } from './ort.js';
 import type { FromWorker, Request, ToWorker } from './protocol.js';
@@ -37,7 +37,9 @@ let nextId = 1;
 export function connect(): Connection {
   if (current?.alive) return current;
   const connection: Connection = {
-    endpoint: runtimeRunsOnPage() ? import('./on-page.js').then((m) => m.startOnPage()) : Promise.resolve(startWorker()),
+    // A worker that cannot even be constructed (a Content-Security-Policy without the worker's origin) is lost
+    // like one that fails to start.
+    endpoint: runtimeRunsOnPage() ? import('./on-page.js').then((m) => m.startOnPage()) : new Promise<Endpoint>((resolve) => resolve(startWorker())),
     alive: true,
     pending: new Map(),
     started: new Set(),
@@ -46,10 +48,10 @@ export function connect(): Connection {
   current = connection;
   connection.endpoint.then(
     (endpoint) => {
-      endpoint.onmessage = ({ data }: MessageEvent<FromWorker | { type: 'hold'; lock: string }>) => {
+      endpoint.onmessage = ({ data }: MessageEvent<FromWorker>) => {
         if (data.type === 'hold') {
           // The worker holds this lock for as long as it lives: when the page gets it, the worker has ended.
-          navigator.locks.request(data.lock, () => lose(connection, 'the runtime worker stopped'));
+          navigator.locks.request(data.lock, () => lose(connection, 'the runtime worker stopped')).catch(() => undefined);
           return;
         }
         const request = connection.pending.get(data.id);
@@ -66,7 +68,7 @@ export function connect(): Connection {
         lose(connection, `the runtime worker failed${event.message ? ` (${event.message})` : ' to start'}`);
       };
     },
-    (error) => lose(connection, `could not load the runtime (${error})`),
+    (error) => lose(connection, `could not start the runtime worker (${describeError(error)})`),
   );
   return connection;
 }

@@ -47,7 +47,9 @@ export type FromWorker =
   | { type: 'ran'; id: number; values: Float32Array }
   | { type: 'filled'; id: number; result: DecodeResult }
   | { type: 'timed'; id: number; times: number[] }
-  | { type: 'failed'; id: number; error: SentError };
+  | { type: 'failed'; id: number; error: SentError }
+  /** Sent once by the worker: the Web Lock it holds for its whole life, which the page gets when it ends. */
+  | { type: 'hold'; lock: string };
 
 /** A request without its id, which the client adds. */
 export type Request = ToWorker extends infer M ? (M extends { id: number } ? Omit<M, 'id'> : never) : never;

@@ -13,6 +13,6 @@ serve(self as unknown as Endpoint, (_build, url) => import(/* @vite-ignore */ /*
 // The page learns that this worker ended (terminated, or killed) when it gets this lock, held until then.
 const lock = `square-inpainter-worker-${Math.random().toString(36).slice(2)}`;
 (navigator as Navigator).locks?.request(lock, () => {
-  (self as unknown as Worker).postMessage({ type: 'hold', lock });
+  (self as unknown as Endpoint).postMessage({ type: 'hold', lock });
   return new Promise(() => undefined);
 });
