@@ -86,7 +86,8 @@ export class SquareInpainter extends LitElement {
 
   /**
    * Moves the folders the element loads its models (`square-inpainter-${N}.onnx`) and the onnxruntime-web
-   * files from; by default both ship beside the module. Call it before the first element loads a model.
+   * files (with its runtime worker: the package's `dist/ort/`) from; by default both ship beside the module. Call
+   * it before the first element loads a model.
    */
   static setAssetLocations(locations: Partial<AssetLocations>): void {
     setAssetLocations(locations);

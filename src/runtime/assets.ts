@@ -15,7 +15,11 @@ export type RuntimeBuild = 'wasm' | 'webgpu-asyncify' | 'webgpu-jspi';
 export interface AssetLocations {
   /** Folder holding `square-inpainter-${N}.onnx` (and `manifest.json`). */
   models: string;
-  /** Folder holding onnxruntime-web's wasm files: `ort-wasm-simd-threaded.wasm`, `….asyncify.wasm`, `….jspi.wasm`. */
+  /**
+   * The package's `dist/ort/` folder: onnxruntime-web's wasm files (`ort-wasm-simd-threaded.wasm`, `….asyncify.wasm`,
+   * `….jspi.wasm`), their modules (`ort.*.bundle.min.mjs`) and the runtime worker (`square-inpainter-worker.js`,
+   * started from there when the folder is on the page's origin).
+   */
   wasm: string;
 }
 
