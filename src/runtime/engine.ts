@@ -38,6 +38,7 @@ interface Runtime {
 /** A session as the engine holds it. */
 interface Session {
   cellCount: number | null;
+  /** A predictor of `cellCount` cells through the runtime's queue; the one for `logits` is made once per count. */
   createPredictor(cellCount: number, output?: string): Predictor;
   /** `repeats` raw `session.run` calls on `tokens`, each timed (the bench's baseline). */
   time(tokens: Uint8Array, repeats: number): Promise<number[]>;
@@ -193,8 +194,6 @@ function createSession(runtime: Runtime, model: Uint8Array, backend: Backend, ur
       };
       const predictorFor = (cellCount: number, output = outputName): Predictor => {
         const { feeds, fill } = feedsFor(cellCount);
-        // Reused by every run: the decoder reads a prediction before it asks for the next (Predictor).
-        const probabilities = new Float32Array(cellCount);
         return async (tokens: Uint8Array) => {
           if (tokens.length !== cellCount) throw new RangeError(`predict: expected ${cellCount} tokens, got ${tokens.length}`);
           fill(tokens);
@@ -208,6 +207,8 @@ function createSession(runtime: Runtime, model: Uint8Array, backend: Backend, ur
               );
             }
             const values = logits.data;
+            // Each run its own: fills of several elements on one session share this predictor.
+            const probabilities = new Float32Array(cellCount);
             for (let i = 0; i < cellCount; i++) {
               probabilities[i] = 1 / (1 + Math.exp(values[2 * i] - values[2 * i + 1]));
             }
@@ -223,11 +224,16 @@ function createSession(runtime: Runtime, model: Uint8Array, backend: Backend, ur
         // cost (WebGPU compiles its shaders here) out of the first inpaint.
         await predictorFor(cellCount)(new Uint8Array(cellCount).fill(2));
       }
+      /** The predictor of each cell count, kept for every fill: its input tensor is made once. */
+      const predictors = new Map<number, Predictor>();
       return {
         cellCount,
         createPredictor(count: number, output?: string): Predictor {
+          if (output === undefined && predictors.has(count)) return predictors.get(count)!;
           const predict = predictorFor(count, output);
-          return (tokens) => runtime.exclusive(() => predict(tokens));
+          const queued: Predictor = (tokens) => runtime.exclusive(() => predict(tokens));
+          if (output === undefined) predictors.set(count, queued);
+          return queued;
         },
         time: (tokens, repeats) =>
           runtime.exclusive(async () => {
