@@ -27,9 +27,9 @@ export interface ModelHandle {
   /** The model's input length N*N where the model states it, else null (dynamic). */
   readonly cellCount: number | null;
   /**
-   * A predictor for `cellCount` cells; it owns one input tensor, reused on every call. It runs through the
-   * runtime's queue and fetches only `output`: by default the P(white) of `logits`; `attention` (an attention
-   * export's N*N × N*N map, row `q` where query cell `q` looks, summing to 1) comes back as the model gives it.
+   * A predictor for `cellCount` cells: each call is one model run in the runtime worker, through the runtime's
+   * queue, fetching only `output`: by default the P(white) of `logits`; `attention` (an attention export's
+   * N*N × N*N map, row `q` where query cell `q` looks, summing to 1) comes back as the model gives it.
    */
   createPredictor(cellCount: number, output?: string): Predictor;
   /**
@@ -45,8 +45,6 @@ export interface ModelHandle {
 
 /** A session with what its elements need. */
 type SharedSession = Omit<ModelHandle, 'release'> & {
-  /** `repeats` raw `session.run` calls on `tokens` in the worker, each timed (ms): the bench's baseline. */
-  time(tokens: Uint8Array, repeats: number): Promise<number[]>;
   /** Frees the session once the runs queued before it are done. */
   release(): void;
 };
@@ -238,9 +236,7 @@ async function createSession(
   );
   const { session } = reply;
   runtimeStarted(connection, build);
-  // Every message to the worker gets its own copy of the tokens: a transfer would take the caller's buffer.
-  const run = (tokens: Uint8Array, output?: string, signal?: AbortSignal) =>
-    request<'ran'>(connection, { type: 'run', session, tokens: tokens.slice(), output }, { signal }).then((reply) => reply.values);
+  // Messages copy what they carry (nothing is transferred): the caller keeps its tokens, the page its wasm.
   return {
     backend,
     adapter: choice.adapter,
@@ -248,17 +244,13 @@ async function createSession(
     cellCount: reply.cellCount,
     createPredictor: (cellCount: number, output?: string): Predictor => (tokens) => {
       if (tokens.length !== cellCount) return Promise.reject(new RangeError(`predict: expected ${cellCount} tokens, got ${tokens.length}`));
-      return run(tokens, output);
+      return request<'ran'>(connection, { type: 'run', session, tokens, output }).then(({ values }) => values);
     },
     async fill(pixels: Uint8Array, mask: Uint8Array, { signal, ...options }: DecodeOptions = {}): Promise<DecodeResult> {
-      const message = { type: 'fill', session, pixels: pixels.slice(), mask: mask.slice(), options } as const;
-      return (await request<'filled'>(connection, message, { signal })).result;
+      return (await request<'filled'>(connection, { type: 'fill', session, pixels, mask, options }, { signal })).result;
     },
     get lost() {
       return !connection.alive;
-    },
-    async time(tokens: Uint8Array, repeats: number): Promise<number[]> {
-      return (await request<'timed'>(connection, { type: 'time', session, tokens: tokens.slice(), repeats })).times;
     },
     release() {
       send(connection, { type: 'release', session });
