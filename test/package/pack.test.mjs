@@ -281,6 +281,21 @@ test('Parcel 2: zero configuration', { timeout: 300_000 }, async (t) => {
   report(t, result);
 });
 
+test("Parcel 2 with the README's copy recipe: the runtime in its worker", { timeout: 300_000 }, async (t) => {
+  await build('parcel', ['build', 'copied.html', '--dist-dir', 'out/parcel-copied', '--no-cache', '--log-level', 'error']);
+  const installed = path.join(project, 'node_modules/square-inpainter');
+  const out = path.join(project, 'out/parcel-copied');
+  await mkdir(path.join(out, 'square-inpainter'), { recursive: true });
+  await cp(path.join(installed, 'models'), path.join(out, 'square-inpainter/models'), { recursive: true });
+  await cp(path.join(installed, 'dist/ort'), path.join(out, 'square-inpainter/ort'), { recursive: true });
+  await cp(path.join(out, 'copied.html'), path.join(out, 'index.html'));
+  const origin = await serve(out);
+  const result = await inpaintOn(`${origin}/`);
+  checkInpaint(result, await attributesOf('copied.html'));
+  assert.ok(result.workers.some((url) => url === `${origin}/square-inpainter/ort/square-inpainter-worker.js`), 'the copied worker did not run');
+  report(t, result);
+});
+
 test('rollup with @web/rollup-plugin-import-meta-assets, and nothing copied', { timeout: 300_000 }, async (t) => {
   await build('rollup', ['-c', '--silent']);
   await pageInto('out/rollup', 'index.html');
