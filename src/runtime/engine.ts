@@ -86,6 +86,7 @@ export function serve(endpoint: Endpoint, importOrt: OrtImporter): void {
       sessions.set(handle, created);
       return [{ type: 'created', id, session: handle, cellCount: created.cellCount }];
     }
+    if (message.type === 'gpu') return [{ type: 'gpu', id, available: 'gpu' in navigator }];
     if (!session) throw new Error('the model was released');
     if (message.type === 'run') {
       const values = (await session.createPredictor(message.tokens.length, message.output)(message.tokens)).slice();

@@ -30,6 +30,8 @@ export type ToWorker =
       wasm?: Uint8Array;
       model: Uint8Array;
     }
+  /** Whether this worker has WebGPU (`navigator.gpu`): workers of some browsers do not. */
+  | { type: 'gpu'; id: number }
   /** One run: P(white) per cell of `logits`, or another output as the model gives it. */
   | { type: 'run'; id: number; session: number; tokens: Uint8Array; output?: string }
   /** A whole fill (decoding.ts) in the worker. */
@@ -44,6 +46,7 @@ export type FromWorker =
   /** The session exists; its warm-up run comes next. */
   | { type: 'started'; id: number }
   | { type: 'created'; id: number; session: number; cellCount: number | null }
+  | { type: 'gpu'; id: number; available: boolean }
   | { type: 'ran'; id: number; values: Float32Array }
   | { type: 'filled'; id: number; result: DecodeResult }
   | { type: 'timed'; id: number; times: number[] }

@@ -158,6 +158,11 @@ async function chooseBackend(preference: BackendPreference): Promise<BackendChoi
   if (adapter.fallback && preference === 'auto') {
     return { backend: 'wasm', adapter: adapter.name, reason: `the WebGPU adapter${named} is a software fallback, slower than WASM` };
   }
+  // The runtime runs in a worker: where the browser gives workers no WebGPU, the page's adapter is of no use, and
+  // asking first spares the download of a WebGPU build that could not start.
+  if (!(await request<'gpu'>(connect(), { type: 'gpu' })).available) {
+    return { backend: 'wasm', adapter: adapter.name, reason: 'this browser offers no WebGPU to workers, where the runtime runs' };
+  }
   const kind = adapter.fallback ? 'software fallback ' : '';
   return { backend: 'webgpu', adapter: adapter.name, reason: `WebGPU on the ${kind}adapter${named}` };
 }
