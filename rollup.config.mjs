@@ -86,7 +86,7 @@ function minifyStyles() {
   };
 }
 
-export default {
+const element = {
   input: 'src/index.ts',
   external: Object.keys(ORT_ENTRIES),
   // The attention chunk imports the runtime from the entry: let the entry export what it needs (short names)
@@ -112,3 +112,21 @@ export default {
     copyOrt(),
   ],
 };
+
+/**
+ * The runtime worker, dist/ort/square-inpainter-worker.js: one file with no imports, so a host bundler that
+ * copies it as an asset (rollup's import-meta-assets) or compiles it to a classic script (Parcel) keeps it whole.
+ * It imports onnxruntime-web at run time from the URL the page sends (src/runtime/worker.ts).
+ */
+const worker = {
+  input: 'src/runtime/worker.ts',
+  output: { file: 'dist/ort/square-inpainter-worker.js', format: 'es', sourcemap: true },
+  plugins: [
+    resolve({ browser: true }),
+    typescript({ tsconfig: './tsconfig.json', outDir: 'dist/ort', declaration: false, declarationDir: null, sourceMap: true }),
+    // The import's hints stay: bundlers that build the worker leave that import() to the browser.
+    terser({ ecma: 2022, module: true, compress: { passes: 3 }, format: { comments: /@vite-ignore|webpackIgnore/ } }),
+  ],
+};
+
+export default [element, worker];

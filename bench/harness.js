@@ -8,6 +8,41 @@ const ORT_BUILDS = {
   webgpu: 'Suspending' in WebAssembly ? '/dist/ort/ort.jspi.bundle.min.mjs' : '/dist/ort/ort.webgpu.bundle.min.mjs',
 };
 
+/**
+ * The element's runtime worker, caught as the element starts it. The raw baseline of the steady rounds runs in
+ * it, on the element's own onnxruntime-web and thread count, through the runtime's messages
+ * (src/runtime/protocol.ts): a session of its own on the same model, whose `session.run` calls the worker times.
+ */
+let runtimeWorker;
+const RealWorker = window.Worker;
+window.Worker = class extends RealWorker {
+  constructor(url, options) {
+    super(url, options);
+    if (String(url).includes('square-inpainter-worker')) runtimeWorker = this;
+  }
+};
+
+let nextWorkerId = 1e9;
+/** One request to the runtime worker, with an id the element's own requests never use. */
+function askWorker(message) {
+  const id = nextWorkerId++;
+  return new Promise((resolve, reject) => {
+    const listener = ({ data }) => {
+      if (data?.id !== id || data.type === 'started') return;
+      runtimeWorker.removeEventListener('message', listener);
+      if (data.type === 'failed') reject(new Error(`runtime worker: ${data.error.message}`));
+      else resolve(data);
+    };
+    runtimeWorker.addEventListener('message', listener);
+    runtimeWorker.postMessage({ ...message, id });
+  });
+}
+
+/** Tokens as the runtime's messages carry them: a Uint8Array of 0, 1, 2. */
+function tokenBytesOf(pixels, mask) {
+  return Uint8Array.from(pixels, (pixel, i) => (mask[i] === '1' ? 2 : pixel === '1' ? 1 : 0));
+}
+
 /** The model's input for `pixels`/`mask` (attribute form): 0 black, 1 white, 2 hidden. */
 function tokensOf(pixels, mask) {
   const tokens = new BigInt64Array(pixels.length);
@@ -61,17 +96,10 @@ async function timedInpaint(element) {
   };
 }
 
-/**
- * One raw `session.run`, timed. Under onnxruntime-web's proxy worker (the WASM build, where the element uses it)
- * a run takes its input's buffer, so each run gets a fresh copy, as the element's runs do there.
- */
-async function timedRun(session, feeds, ort) {
-  let input = feeds;
-  if (ort?.env.wasm.proxy) {
-    input = Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, new ort.Tensor(t.type, t.data.slice(), t.dims)]));
-  }
+/** One raw `session.run` on the page's own onnxruntime-web, timed. */
+async function timedRun(session, feeds) {
   const started = performance.now();
-  const outputs = await session.run(input);
+  const outputs = await session.run(feeds);
   const ms = performance.now() - started;
   for (const output of Object.values(outputs)) output.dispose();
   return ms;
@@ -87,12 +115,13 @@ async function importOrt(backend, threads) {
 /**
  * The element on a fresh page: cold load (ORT import, wasm start, model fetch, session, warm-up run), the first
  * inpaint after `load`, steady-state one-shot and iterative inpaints interleaved with raw `session.run` on the
- * same model and input, then a warm load (a new session once onnxruntime-web is running).
+ * same model and input in the element's runtime worker, then a warm load (a new session once onnxruntime-web is
+ * running).
  */
 async function elementBench({ grid, backend, threads, pixels, mask, warmup, reps }) {
   const started = performance.now();
-  // Imported here only to set the thread count before the element starts onnxruntime-web; the element's own
-  // import of the same URL then gets this module.
+  // The page's own onnxruntime-web, for the warm raw session below; the element runs its own in its runtime
+  // worker, at onnxruntime-web's default thread count there (1 on a 2-core machine), whatever `threads` says.
   const ort = await importOrt(backend, backend === 'wasm' ? threads : undefined);
   await import('/dist/square-inpainter.js');
   const oneShot = createElement({ grid, backend, decoding: 'one-shot', pixels, mask });
@@ -120,10 +149,16 @@ async function elementBench({ grid, backend, threads, pixels, mask, warmup, reps
   const rawCreateWarmMs = performance.now() - createStarted;
   const tokens = tokensOf(pixels, mask);
   const feeds = { [session.inputNames[0]]: new ort.Tensor('int64', tokens, [1, tokens.length]) };
-  const rawFirstRunMs = await timedRun(session, feeds, ort);
+  const rawFirstRunMs = await timedRun(session, feeds);
 
   // The model runs iterative decoding takes on this input (the same every time: it is deterministic).
   const iterativeRuns = (await iterative.inpaint()).runs;
+  // The baseline: raw runs in the element's runtime worker (its runtime is started: no wasm to send).
+  const build = cold.backend === 'wasm' ? 'wasm' : 'Suspending' in WebAssembly ? 'webgpu-jspi' : 'webgpu-asyncify';
+  const module = new URL(ORT_BUILDS[cold.backend], location.href).href;
+  const { session: workerSession } = await askWorker({ type: 'create', url: modelUrl, backend: cold.backend, build, module, model: model.slice() });
+  const tokenBytes = tokenBytesOf(pixels, mask);
+  const timeInWorker = async (repeats) => (await askWorker({ type: 'time', session: workerSession, tokens: tokenBytes, repeats })).times;
   const samples = {
     raw: [],
     rawSequence: [],
@@ -137,13 +172,11 @@ async function elementBench({ grid, backend, threads, pixels, mask, warmup, reps
     rerender: [],
   };
   for (let round = 0; round < warmup + reps; round++) {
-    const raw = await timedRun(session, feeds, ort);
+    const [raw] = await timeInWorker(1);
     const one = await timedInpaint(oneShot);
     // As many raw runs back to back as iterative takes: on a busy machine a long task is interrupted more
     // often than a short one, and this baseline is as long as the iterative inpaint it stands beside.
-    const sequenceStarted = performance.now();
-    for (let run = 0; run < iterativeRuns; run++) await timedRun(session, feeds, ort);
-    const rawSequence = performance.now() - sequenceStarted;
+    const rawSequence = (await timeInWorker(iterativeRuns)).reduce((sum, ms) => sum + ms, 0);
     const iter = await timedInpaint(iterative);
     // What one render of the element costs when nothing in it changed: Lit re-evaluates every cell's template.
     const rerenderStarted = performance.now();
@@ -164,6 +197,7 @@ async function elementBench({ grid, backend, threads, pixels, mask, warmup, reps
     samples.runs.push(iter.runs);
   }
   await session.release();
+  runtimeWorker.postMessage({ type: 'release', session: workerSession });
 
   // Warm load: the last element lets go of the shared session, a new element opens a fresh one.
   oneShot.remove();
@@ -184,6 +218,8 @@ async function elementBench({ grid, backend, threads, pixels, mask, warmup, reps
     warmLoadMs,
     rawCreateWarmMs,
     rawFirstRunMs,
+    // Where the steady rounds' raw runs ran: the element's runtime worker, timed there.
+    rawIn: 'runtime worker',
     samples,
   };
 }
@@ -203,9 +239,9 @@ async function rawBench({ grid, backend, threads, pixels, mask, reps, matmul }) 
   const created = performance.now();
   const tokens = tokensOf(pixels, mask);
   const feeds = { [session.inputNames[0]]: new ort.Tensor('int64', tokens, [1, tokens.length]) };
-  const firstRunMs = await timedRun(session, feeds, ort);
+  const firstRunMs = await timedRun(session, feeds);
   const runs = [];
-  for (let i = 0; i < reps; i++) runs.push(await timedRun(session, feeds, ort));
+  for (let i = 0; i < reps; i++) runs.push(await timedRun(session, feeds));
   await session.release();
 
   let ceiling = null;
@@ -214,9 +250,9 @@ async function rawBench({ grid, backend, threads, pixels, mask, reps, matmul }) 
     const gemm = await ort.InferenceSession.create(bytes, { executionProviders: [backend] });
     const a = new Float32Array(matmul.m * matmul.k).map((_, i) => ((i * 7) % 13) / 13);
     const gemmFeeds = { [gemm.inputNames[0]]: new ort.Tensor('float32', a, [matmul.m, matmul.k]) };
-    await timedRun(gemm, gemmFeeds, ort);
+    await timedRun(gemm, gemmFeeds);
     const times = [];
-    for (let i = 0; i < matmul.reps; i++) times.push(await timedRun(gemm, gemmFeeds, ort));
+    for (let i = 0; i < matmul.reps; i++) times.push(await timedRun(gemm, gemmFeeds));
     await gemm.release();
     ceiling = { flops: matmul.flops, times };
   }

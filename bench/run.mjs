@@ -85,12 +85,39 @@ async function main() {
       ),
   });
   checkResults(results);
+  if (options.updateReadme) await carryOver(results, options);
   await mkdir(path.dirname(options.out), { recursive: true });
   await writeFile(options.out, JSON.stringify(results, null, 2) + '\n');
   const tables = renderTables(results);
   console.log('\n' + summary(results, tables));
   if (options.updateReadme) await updateReadme(results, tables);
   console.log(`\nbench: wrote ${path.relative(process.cwd(), options.out)} in ${results.durationS} s`);
+}
+
+/**
+ * A run of some parts (or some timing modes) into bench/results.json keeps what it did not measure from the file
+ * as it was, and says so in `carriedOver`: each kept part and the date it was measured.
+ */
+async function carryOver(results, options) {
+  const file = path.join(benchDir, 'results.json');
+  if (!existsSync(file)) return;
+  const previous = JSON.parse(await readFile(file, 'utf8'));
+  const measuredOn = (part) => previous.carriedOver?.find((entry) => entry.part === part)?.date ?? previous.date;
+  const carried = [];
+  const measured = new Set(results.timings.map((t) => `${t.grid} ${t.mode}`));
+  for (const t of previous.timings ?? []) {
+    if (measured.has(`${t.grid} ${t.mode}`)) continue;
+    results.timings.push(t);
+    const part = `timings ${t.grid}×${t.grid} ${t.mode}`;
+    carried.push({ part, date: measuredOn(part) });
+  }
+  for (const part of ['longTasks', 'bytes']) {
+    if (!options.parts.includes(part.toLowerCase()) && previous[part]?.length) {
+      results[part] = previous[part];
+      carried.push({ part, date: measuredOn(part) });
+    }
+  }
+  if (carried.length) results.carriedOver = carried;
 }
 
 main().catch((error) => {

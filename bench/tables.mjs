@@ -94,7 +94,7 @@ export function renderTables(results) {
     ]),
   );
   const longTasks = markdownTable(
-    ['grid, backend', 'window', 'time (ms)', 'long tasks (start ms, duration ms)', 'total blocking time (ms)'],
+    ['grid, backend', 'window', 'time (ms)', 'long tasks (start ms, duration ms)', 'total blocking time (ms)', 'main thread per fill (ms)'],
     (results.longTasks ?? []).flatMap((l) =>
       [
         ['insertion to first inpaint, cold', l.cold],
@@ -106,6 +106,7 @@ export function renderTables(results) {
         String(w.ms),
         w.tasks.length ? w.tasks.map(([start, duration]) => `(${start}, ${duration})`).join(' ') : 'none',
         String(w.totalBlockingMs),
+        w.mainThreadMsPerFill == null ? '' : `${w.mainThreadMsPerFill} (of ${w.wallMsPerFill} wall)`,
       ]),
     ),
   );
@@ -114,6 +115,15 @@ export function renderTables(results) {
     results.sizes.map((s) => [`\`${s.path}\``, s.label, KB(s.bytes), `${KB(s.gzipBytes)} (${s.gzipBytes.toLocaleString('en-US')} B)`]),
   );
   return { load, steady, compute, longTasks, bytes, sizes };
+}
+
+/** Which rows and parts were kept from an earlier run (bench/run.mjs's carryOver), and when those were taken. */
+function carriedOverNote(results) {
+  if (!results.carriedOver?.length) return '';
+  const byDate = new Map();
+  for (const { part, date } of results.carriedOver) byDate.set(date, [...(byDate.get(date) ?? []), part]);
+  const runs = [...byDate].map(([date, parts]) => `${parts.join(', ')} (taken ${date.slice(0, 16).replace('T', ' ')} UTC)`);
+  return ` Not measured in this run, kept from an earlier one: ${runs.join('; ')}.`;
 }
 
 export function targetLines(results) {
@@ -142,6 +152,21 @@ export function targetLines(results) {
     lines.push(
       `${verdict(p50, sequence, 1.2, 'against runs back to back')}: iterative ≤ 1.2× (runs × raw) at ${t.grid}×${t.grid} on ${t.mode}: ${p50.toFixed(2)}× (against runs back to back ${sequence.toFixed(2)}×)`,
     );
+  }
+  // Issue 16, the runtime in a worker: the element against raw session.run in the same worker on one WASM thread,
+  // and no long task on the page's main thread on WASM, from insertion to the first fill and during fills.
+  for (const t of results.timings.filter((entry) => entry.mode === 'wasm-1t' && entry.steady.rawIn === 'runtime worker')) {
+    const { oneShotOverRaw: p50, oneShotOverRawMin: min, iterativeOverRunsTimesRaw: iterative, iterativeOverRawSequence: sequence } = t.steady;
+    if (t.grid === 16) {
+      lines.push(`${verdict(p50, min, 1.25, 'at min ÷ min')}: one-shot ≤ 1.25× raw in the runtime worker at 16×16 on wasm-1t: ${p50.toFixed(2)}× (min ÷ min ${min.toFixed(2)}×)`);
+    }
+    lines.push(
+      `${verdict(iterative, sequence, 1.1, 'against runs back to back')}: iterative ≤ 1.1× (runs × raw in the runtime worker) at ${t.grid}×${t.grid} on wasm-1t: ${iterative.toFixed(2)}× (against runs back to back ${sequence.toFixed(2)}×)`,
+    );
+  }
+  for (const l of (results.longTasks ?? []).filter((entry) => entry.backend === 'wasm')) {
+    const count = l.cold.tasks.length + l.warm.tasks.length + l.fills.tasks.length;
+    lines.push(`${count ? 'MISSED' : 'met'}: no long task on the main thread on WASM (${l.grid}×${l.grid}, insertion to first fill cold and warm, ${l.fills.count} fills): ${count}`);
   }
   for (const b of results.bytes.filter((entry) => entry.page === 'wasm-only')) {
     const verdict = b.fetchedWebGpuWasm || b.totalBytes > 4.5 * 2 ** 20 ? 'MISSED' : b.totalBytes > 4.5e6 ? 'met as MiB, missed as MB' : 'met';
@@ -175,7 +200,7 @@ export async function updateReadme(results, tables = renderTables(results)) {
   const m = results.machine;
   const block = [
     start,
-    `Taken ${results.date.slice(0, 16).replace('T', ' ')} UTC with the models in \`${results.options.models}\`${results.options.models === 'models/' ? '' : ' (not the bundled ones)'}, on ${m.cpu} (${m.cores} cores, load average ${m.loadAverage.start.toFixed(1)} at the start and ${m.loadAverage.end.toFixed(1)} at the end), ${m.browser}, WebGPU on ${m.webgpuAdapter}; ${results.options.reps} interleaved rounds per row (${results.options.webgpuReps} on WebGPU) after up to ${results.options.warmup} of warm-up. Times in ms.`,
+    `Taken ${results.date.slice(0, 16).replace('T', ' ')} UTC with the models in \`${results.options.models}\`${results.options.models === 'models/' ? '' : ' (not the bundled ones)'}, on ${m.cpu} (${m.cores} cores, load average ${m.loadAverage.start.toFixed(1)} at the start and ${m.loadAverage.end.toFixed(1)} at the end), ${m.browser}, WebGPU on ${m.webgpuAdapter}; ${results.options.reps} interleaved rounds per row (${results.options.webgpuReps} on WebGPU) after up to ${results.options.warmup} of warm-up. Times in ms.${carriedOverNote(results)}`,
     '',
     '**Loading**',
     '',

@@ -2,10 +2,11 @@
  * Completes hidden cells from a `predict()` function: one-shot, iterative or
  * sampled decoding. Pure: no DOM, no onnxruntime; any predictor will do.
  */
+import { DECODINGS, MAX_SEED, MAX_STEPS, type Decoding } from './decoding-options.js';
 import { MASKED, describe, toTokens, validateInteger } from './grid.js';
 
-/** How hidden cells are filled; see {@link decode}. */
-export type Decoding = 'iterative' | 'one-shot' | 'sample';
+export { DECODINGS, MAX_SEED, MAX_STEPS, type Decoding };
+
 
 /**
  * One model run: tokens (0 black, 1 white, 2 hidden) per cell in, P(white) per
@@ -46,7 +47,6 @@ export interface DecodeResult {
   seed?: number;
 }
 
-export const DECODINGS: readonly Decoding[] = ['iterative', 'one-shot', 'sample'];
 
 /**
  * Default cap on model runs of `iterative`. Decoding stops as soon as no cell
@@ -65,10 +65,6 @@ export const DEFAULT_STEPS = 32;
  * (99th percentile) on the hardest masks.
  */
 export const DEFAULT_SAMPLE_STEPS = 64;
-/** Largest `steps` accepted: beyond a 16×16 grid's cell count it only costs time. */
-export const MAX_STEPS = 256;
-/** Largest `seed` accepted: seeds are unsigned 32-bit integers. */
-export const MAX_SEED = 2 ** 32 - 1;
 
 /**
  * Each run commits one decision cell, plus confident cells at their likely

@@ -48,7 +48,8 @@ export type InpaintResult = InpaintDetail;
  * What went wrong:
  * - `invalid-attribute`: an attribute or property has a value the element cannot use (`attribute` names it);
  * - `model-load`: the model could not be fetched, or is not a model onnxruntime-web can load;
- * - `runtime-load`: onnxruntime-web's own files (its module or its wasm) could not be fetched or started;
+ * - `runtime-load`: onnxruntime-web's own files (its module or its wasm) could not be fetched or started, or the
+ *   element's runtime worker failed to start or ended (the next input starts a new one);
  * - `inference`: the model ran but failed or answered in the wrong shape.
  */
 export type ErrorType = 'invalid-attribute' | 'model-load' | 'runtime-load' | 'inference';

@@ -4,7 +4,7 @@
  * Properties may hold anything a page assigns (numbers, objects, null, symbols); each is read the way the
  * attribute would read it, or rejected with an {@link AttributeError} that names the attribute.
  */
-import { DECODINGS, MAX_SEED, MAX_STEPS, type Decoding } from './decoding.js';
+import { DECODINGS, MAX_SEED, MAX_STEPS, type Decoding } from './decoding-options.js';
 import type { ErrorDetail, ErrorType } from './events.js';
 import { MAX_GRID_SIZE, MIN_GRID_SIZE, parseCells } from './grid.js';
 import { BUNDLED_GRID_SIZES, ModelLoadError, RuntimeLoadError, bundledModelUrl, type BackendPreference } from './runtime/index.js';

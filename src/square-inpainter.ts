@@ -5,7 +5,7 @@ import { GridEditingController } from './controllers/grid-editing-controller.js'
 import { InferenceController } from './controllers/inference-controller.js';
 import { ModelController } from './controllers/model-controller.js';
 import { cssProperties } from './css-properties.js';
-import { decode, type Decoding } from './decoding.js';
+import type { Decoding } from './decoding.js';
 import type { InpaintDetail, InpaintResult, SquareInpainterEventMap } from './events.js';
 import { serializeCells } from './grid.js';
 import { AttributeError, DEFAULT_GRID_SIZE, errorDetail, readInput, textAttribute, type Input } from './input.js';
@@ -86,7 +86,8 @@ export class SquareInpainter extends LitElement {
 
   /**
    * Moves the folders the element loads its models (`square-inpainter-${N}.onnx`) and the onnxruntime-web
-   * files from; by default both ship beside the module. Call it before the first element loads a model.
+   * files (with its runtime worker: the package's `dist/ort/`) from; by default both ship beside the module. Call
+   * it before the first element loads a model.
    */
   static setAssetLocations(locations: Partial<AssetLocations>): void {
     setAssetLocations(locations);
@@ -289,11 +290,12 @@ export class SquareInpainter extends LitElement {
   }
 
   async #decode(input: Input, signal: AbortSignal, complete: (result: Inpainted) => Inpainted | Promise<Inpainted>): Promise<Inpainted> {
-    const { handle, predict } = await this.#model.open(input);
+    const { handle } = await this.#model.open(input);
     signal.throwIfAborted();
     const started = performance.now();
     const { decoding, steps, seed } = input;
-    const decoded = await decode(predict, input.pixels, input.mask, { decoding, steps, seed, signal });
+    // The whole fill runs in the runtime worker: one message there, one back.
+    const decoded = await handle.fill(input.pixels, input.mask, { decoding, steps, seed, signal });
     const durationMs = performance.now() - started;
     const { pixels, probabilities, runs } = decoded;
     const mask = serializeCells(input.mask);

@@ -64,7 +64,8 @@ export class ModelController implements ReactiveController {
   open(request: ModelRequest): Promise<LoadedModel> {
     const cellCount = request.gridSize * request.gridSize;
     const key = `${request.backend} ${cellCount} ${request.modelUrl}`;
-    if (this.#slot?.key === key) return this.#slot.ready;
+    // A model whose runtime worker was lost is opened again, in a new worker.
+    if (this.#slot?.key === key && !this.#slot.loaded?.handle.lost) return this.#slot.ready;
     this.release();
     const slot: Slot = { key, released: false, ready: undefined! };
     this.#slot = slot;

@@ -15,7 +15,11 @@ export type RuntimeBuild = 'wasm' | 'webgpu-asyncify' | 'webgpu-jspi';
 export interface AssetLocations {
   /** Folder holding `square-inpainter-${N}.onnx` (and `manifest.json`). */
   models: string;
-  /** Folder holding onnxruntime-web's wasm files: `ort-wasm-simd-threaded.wasm`, `….asyncify.wasm`, `….jspi.wasm`. */
+  /**
+   * The package's `dist/ort/` folder: onnxruntime-web's wasm files (`ort-wasm-simd-threaded.wasm`, `….asyncify.wasm`,
+   * `….jspi.wasm`), their modules (`ort.*.bundle.min.mjs`) and the runtime worker (`square-inpainter-worker.js`,
+   * started from there when the folder is on the page's origin).
+   */
   wasm: string;
 }
 
@@ -32,6 +36,22 @@ function bundledWasm(build: RuntimeBuild): URL {
   if (build === 'webgpu-asyncify') return new URL('./ort/ort-wasm-simd-threaded.asyncify.wasm', import.meta.url);
   return new URL('./ort/ort-wasm-simd-threaded.wasm', import.meta.url);
 }
+
+/**
+ * The module of each runtime build, one literal URL each, which bundlers emit as a file: the runtime worker
+ * imports it from there at run time (worker.ts).
+ */
+function bundledModule(build: RuntimeBuild): URL {
+  if (build === 'webgpu-jspi') return new URL('./ort/ort.jspi.bundle.min.mjs', import.meta.url);
+  if (build === 'webgpu-asyncify') return new URL('./ort/ort.webgpu.bundle.min.mjs', import.meta.url);
+  return new URL('./ort/ort.wasm.bundle.min.mjs', import.meta.url);
+}
+
+const MODULE_FILES: Record<RuntimeBuild, string> = {
+  wasm: 'ort.wasm.bundle.min.mjs',
+  'webgpu-asyncify': 'ort.webgpu.bundle.min.mjs',
+  'webgpu-jspi': 'ort.jspi.bundle.min.mjs',
+};
 
 /** File names of the wasm builds, for a folder set with {@link setAssetLocations}. */
 const WASM_FILES: Record<RuntimeBuild, string> = {
@@ -83,6 +103,32 @@ export function wasmUrlForRuntime(build: RuntimeBuild): string {
   runtimeStarted = true;
   return moved.wasm ? new URL(WASM_FILES[build], moved.wasm).href : bundledWasm(build).href;
 }
+
+/** The module of `build`, beside its wasm. */
+export function moduleUrlForRuntime(build: RuntimeBuild): string {
+  return moved.wasm ? new URL(MODULE_FILES[build], moved.wasm).href : bundledModule(build).href;
+}
+
+/**
+ * Whether the runtime must run on the page: the host's bundler compiled onnxruntime-web's module into a script
+ * of its own (Parcel 2 names it `….js`, without the module's exports), which no worker can import.
+ */
+export function runtimeRunsOnPage(): boolean {
+  return !moduleUrlForRuntime('wasm').endsWith('.mjs');
+}
+
+/**
+ * Starts the runtime worker: the one beside the wasm files where setAssetLocations moved them on this page's
+ * origin (a worker cannot start from another), else the one beside this module, written in the form bundlers
+ * follow and emit.
+ */
+export function startWorker(): Worker {
+  const beside = moved.wasm && new URL(WORKER_FILE, moved.wasm);
+  if (beside && beside.origin === location.origin) return new Worker(beside, { type: 'module' });
+  return new Worker(new URL('./ort/square-inpainter-worker.js', import.meta.url), { type: 'module' });
+}
+
+const WORKER_FILE = 'square-inpainter-worker.js';
 
 function folderUrl(value: string | URL): string {
   const href = new URL(String(value), document.baseURI).href;

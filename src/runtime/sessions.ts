@@ -1,34 +1,20 @@
 /**
- * One InferenceSession per (model URL, backend), shared by every element on the page and released a little
- * after the last element holding it lets go. Every session creation, run and release goes through its
- * runtime's queue (`Runtime.exclusive`), shared by all the sessions on that runtime.
+ * One session per (model URL, backend) in the runtime worker, shared by every element on the page and released a
+ * little after the last element holding it lets go. The page chooses the backend, downloads the model and the
+ * wasm (the progress bar) and sends their bytes; the worker creates the session and runs fills whole.
  */
-import type { InferenceSession, Tensor, TypedTensor } from 'onnxruntime-web';
-import type { Predictor } from '../decoding.js';
-import { BUNDLED_BYTES, BUNDLED_GRID_SIZES, bundledModelUrl } from './assets.js';
+import type { DecodeOptions, DecodeResult, Predictor } from '../decoding.js';
+import { webGpuAdapter } from './adapter.js';
+import { BUNDLED_BYTES, BUNDLED_GRID_SIZES, bundledModelUrl, moduleUrlForRuntime } from './assets.js';
+import { connect, needsWasm, request, runtimeStarted, send, wasmFor, type Connection } from './client.js';
+import { describeError, looksLikeHtml, ModelLoadError } from './errors.js';
 import { fetchBytes } from './fetch.js';
-import {
-  describeError,
-  isRuntimeLoading,
-  loadRuntime,
-  looksLikeHtml,
-  runtimeBuildFor,
-  RuntimeLoadError,
-  webGpuAdapter,
-  type Backend,
-  type Runtime,
-} from './ort.js';
+import { runtimeBuildFor, type Backend } from './ort.js';
+
+export { ModelLoadError } from './errors.js';
 
 /** `auto` picks WebGPU where a hardware adapter exists, else WASM. */
 export type BackendPreference = 'auto' | Backend;
-
-/** Why opening a model failed: it could not be fetched, or it is not a model that follows the contract. */
-export class ModelLoadError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ModelLoadError';
-  }
-}
 
 /** An element's hold on a shared session. */
 export interface ModelHandle {
@@ -41,11 +27,18 @@ export interface ModelHandle {
   /** The model's input length N*N where the model states it, else null (dynamic). */
   readonly cellCount: number | null;
   /**
-   * A predictor for `cellCount` cells; it owns one input tensor, reused on every call. It runs through the
-   * runtime's queue and fetches only `output`: by default the P(white) of `logits`; `attention` (an attention
-   * export's N*N × N*N map, row `q` where query cell `q` looks, summing to 1) comes back as the model gives it.
+   * A predictor for `cellCount` cells: each call is one model run in the runtime worker, through the runtime's
+   * queue, fetching only `output`: by default the P(white) of `logits`; `attention` (an attention export's
+   * N*N × N*N map, row `q` where query cell `q` looks, summing to 1) comes back as the model gives it.
    */
   createPredictor(cellCount: number, output?: string): Predictor;
+  /**
+   * A whole fill (decoding.ts's `decode`) in the runtime worker, one message each way. Aborting `options.signal`
+   * rejects at once and stops the fill in the worker.
+   */
+  fill(pixels: Uint8Array, mask: Uint8Array, options?: DecodeOptions): Promise<DecodeResult>;
+  /** Whether the runtime worker serving this session was lost: the session is gone, open the model again. */
+  readonly lost: boolean;
   /** Lets go of the session; the last release frees it. Idempotent. */
   release(): void;
 }
@@ -73,6 +66,8 @@ interface Entry {
   ready: Promise<SharedSession>;
   /** Everyone waiting on this session's load, joiners included. */
   listeners: Set<ProgressListener>;
+  /** The session, once loaded. */
+  shared?: SharedSession;
 }
 
 const entries = new Map<string, Entry>();
@@ -82,6 +77,11 @@ export async function openModel(url: string, preference: BackendPreference, onPr
   const choice = await chooseBackend(preference);
   const key = `${choice.backend} ${url}`;
   let entry = entries.get(key);
+  // A session in a worker that was lost is gone: open it again in the next one.
+  if (entry?.shared?.lost) {
+    entries.delete(key);
+    entry = undefined;
+  }
   if (!entry) {
     const listeners = new Set<ProgressListener>();
     let reported = 0;
@@ -92,7 +92,7 @@ export async function openModel(url: string, preference: BackendPreference, onPr
       listeners.forEach((listener) => listener(fraction));
     };
     const created: Entry = { refs: 0, listeners, ready: createShared(url, choice, report) };
-    created.ready.catch(() => {
+    created.ready.then((shared) => (created.shared = shared)).catch(() => {
       // A failed load is not cached: the next element (or a fixed server) gets a fresh try.
       if (entries.get(key) === created) entries.delete(key);
     });
@@ -119,6 +119,10 @@ export async function openModel(url: string, preference: BackendPreference, onPr
     reason: shared.reason,
     cellCount: shared.cellCount,
     createPredictor: shared.createPredictor,
+    fill: shared.fill,
+    get lost() {
+      return shared.lost;
+    },
     release() {
       if (released) return;
       released = true;
@@ -154,12 +158,17 @@ async function chooseBackend(preference: BackendPreference): Promise<BackendChoi
   if (adapter.fallback && preference === 'auto') {
     return { backend: 'wasm', adapter: adapter.name, reason: `the WebGPU adapter${named} is a software fallback, slower than WASM` };
   }
+  // The runtime runs in a worker: where the browser gives workers no WebGPU, the page's adapter is of no use, and
+  // asking first spares the download of a WebGPU build that could not start.
+  if (!(await request<'gpu'>(connect(), { type: 'gpu' })).available) {
+    return { backend: 'wasm', adapter: adapter.name, reason: 'this browser offers no WebGPU to workers, where the runtime runs' };
+  }
   const kind = adapter.fallback ? 'software fallback ' : '';
   return { backend: 'webgpu', adapter: adapter.name, reason: `WebGPU on the ${kind}adapter${named}` };
 }
 
 async function createShared(url: string, choice: BackendChoice, onProgress: ProgressListener): Promise<SharedSession> {
-  // The downloads run side by side: the model, and the runtime's wasm unless this page loads it already.
+  // The downloads run side by side: the model, and the runtime's wasm unless the page loads it already.
   const build = runtimeBuildFor(choice.backend);
   const bundledSize = BUNDLED_GRID_SIZES.find((size) => bundledModelUrl(size) === url);
   const downloads = { model: [0, bundledSize && BUNDLED_BYTES.models[bundledSize]], runtime: [0, 0] } as Record<
@@ -177,23 +186,27 @@ async function createShared(url: string, choice: BackendChoice, onProgress: Prog
     }
     onProgress(all > 0 ? (0.9 * done) / all : 0);
   };
-  if (!isRuntimeLoading(build)) downloads.runtime = [0, BUNDLED_BYTES.wasm[build]];
-  const runtime = loadRuntime(build, countBytes('runtime'));
+  const connection = connect();
+  if (needsWasm(connection, build)) downloads.runtime = [0, BUNDLED_BYTES.wasm[build]];
+  const wasm = wasmFor(connection, build, countBytes('runtime'));
   // Handled here, awaited below: a model that fails to download must not leave this rejection unhandled.
-  runtime.catch(() => undefined);
+  wasm.catch(() => undefined);
   const model = await fetchModel(url, bundledSize && BUNDLED_BYTES.models[bundledSize], countBytes('model'));
   // A runtime that cannot be fetched is reported as such, not hidden behind a fallback to the other build.
-  const loaded = await runtime;
+  await wasm;
   if (choice.backend === 'webgpu') {
     try {
-      return await createSession(loaded, model, 'webgpu', url, choice, onProgress);
+      return await createSession(connection, model, 'webgpu', url, choice, onProgress);
     } catch (error) {
-      // WebGPU can fail where WASM works (an adapter that lost its device, an op without a kernel): fall back.
+      // A lost worker is no reason to change backends.
+      if (!connection.alive) throw error;
+      // WebGPU can fail where WASM works (an adapter that lost its device, an op without a kernel, a worker
+      // without WebGPU): fall back.
       const reason = `${choice.reason} failed (${describeError(error)}); fell back to WASM`;
-      return createSession(await loadRuntime('wasm'), model, 'wasm', url, { ...choice, reason }, onProgress);
+      return createSession(connection, model, 'wasm', url, { ...choice, reason }, onProgress);
     }
   }
-  return createSession(loaded, model, 'wasm', url, choice, onProgress);
+  return createSession(connection, model, 'wasm', url, choice, onProgress);
 }
 
 async function fetchModel(url: string, expected: number | undefined, onBytes: (received: number, total: number | undefined) => void) {
@@ -211,99 +224,41 @@ async function fetchModel(url: string, expected: number | undefined, onBytes: (r
   return model;
 }
 
-function createSession(
-  runtime: Runtime,
+async function createSession(
+  connection: Connection,
   model: Uint8Array,
   backend: Backend,
   url: string,
   choice: BackendChoice,
   onProgress: ProgressListener,
 ): Promise<SharedSession> {
-  return runtime.exclusive(async () => {
-    const { ort } = runtime;
-    let session: InferenceSession;
-    try {
-      session = await ort.InferenceSession.create(model, { executionProviders: [backend], logSeverityLevel: 3 });
-    } catch (cause) {
-      // onnxruntime-web says so when its backend itself did not start (its wasm, or its thread workers): the
-      // runtime's fault, not the model's.
-      if (/no available backend/i.test(describeError(cause))) {
-        throw new RuntimeLoadError(`onnxruntime-web could not start its ${backend} backend (${describeError(cause)})`, { cause });
-      }
-      throw new ModelLoadError(`${url} is not an ONNX model onnxruntime-web can load (${describeError(cause)})`, { cause });
-    }
-    onProgress(0.95);
-    const input = session.inputMetadata[0];
-    // `logits` is the contract's output; a model may add others (e.g. `attention`), which plain fills never fetch.
-    const outputName = session.outputNames.includes('logits') ? 'logits' : session.outputNames[0];
-    const inputType = input?.isTensor ? input.type : undefined;
-    const cells = input?.isTensor ? input.shape[1] : undefined;
-    try {
-      if (session.inputNames.length !== 1 || session.outputNames.length < 1 || (inputType !== 'int64' && inputType !== 'int32')) {
-        throw new Error('one int64 input tokens [batch, N*N] and one float32 output logits [batch, N*N, 2]');
-      }
-      const predictorFor = (cellCount: number, output = outputName) => {
-        const data = inputType === 'int64' ? new BigInt64Array(cellCount) : new Int32Array(cellCount);
-        const feeds: Record<string, Tensor> = { [input.name]: new ort.Tensor(inputType, data, [1, cellCount]) };
-        // Reused by every run: the decoder reads a prediction before it asks for the next (Predictor).
-        const probabilities = new Float32Array(cellCount);
-        const fill =
-          data instanceof BigInt64Array
-            ? (tokens: Uint8Array) => {
-                for (let i = 0; i < cellCount; i++) data[i] = BIG_TOKENS[tokens[i]];
-              }
-            : (tokens: Uint8Array) => data.set(tokens);
-        return async (tokens: Uint8Array) => {
-          if (tokens.length !== cellCount) throw new RangeError(`predict: expected ${cellCount} tokens, got ${tokens.length}`);
-          let runFeeds = feeds;
-          if (ort.env.wasm.proxy) {
-            // The proxy worker takes the input's buffer (a transfer): each run gets its own.
-            const own = inputType === 'int64' ? BigInt64Array.from(tokens, (t) => BIG_TOKENS[t]) : Int32Array.from(tokens);
-            runFeeds = { [input.name]: new ort.Tensor(inputType, own, [1, cellCount]) };
-          } else fill(tokens);
-          const logits = (await session.run(runFeeds, [output]))[output] as TypedTensor<'float32'>;
-          try {
-            // Another output (`attention`) comes back as it is, copied out of the tensor disposed below.
-            if (output !== outputName) return logits.data.slice();
-            if (logits.type !== 'float32' || logits.data.length !== cellCount * 2) {
-              throw new RangeError(
-                `the model's output ${outputName} has shape [${logits.dims.join(', ')}]; expected [1, ${cellCount}, 2] float32`,
-              );
-            }
-            const values = logits.data;
-            for (let i = 0; i < cellCount; i++) {
-              probabilities[i] = 1 / (1 + Math.exp(values[2 * i] - values[2 * i + 1]));
-            }
-            return probabilities;
-          } finally {
-            logits.dispose();
-          }
-        };
-      };
-      const cellCount = typeof cells === 'number' ? cells : null;
-      if (cellCount !== null) {
-        // One run on an all-hidden grid before `load`: it checks the output's shape, and moves the first run's
-        // cost (WebGPU compiles its shaders here) out of the first inpaint.
-        await predictorFor(cellCount)(new Uint8Array(cellCount).fill(2));
-      }
-      return {
-        backend,
-        adapter: choice.adapter,
-        reason: choice.reason,
-        cellCount,
-        createPredictor(count: number, output?: string): Predictor {
-          const predict = predictorFor(count, output);
-          return (tokens) => runtime.exclusive(() => predict(tokens));
-        },
-        release() {
-          runtime.exclusive(() => session.release()).catch(() => undefined);
-        },
-      };
-    } catch (cause) {
-      await session.release();
-      throw new ModelLoadError(`${url} does not follow the model contract (${describeError(cause)})`, { cause });
-    }
-  });
+  const build = runtimeBuildFor(backend);
+  const wasm = await wasmFor(connection, build);
+  const reply = await request<'created'>(
+    connection,
+    { type: 'create', url, backend, build, module: moduleUrlForRuntime(build), wasm, model },
+    { onUpdate: () => onProgress(0.95) },
+  );
+  const { session } = reply;
+  runtimeStarted(connection, build);
+  // Messages copy what they carry (nothing is transferred): the caller keeps its tokens, the page its wasm.
+  return {
+    backend,
+    adapter: choice.adapter,
+    reason: choice.reason,
+    cellCount: reply.cellCount,
+    createPredictor: (cellCount: number, output?: string): Predictor => (tokens) => {
+      if (tokens.length !== cellCount) return Promise.reject(new RangeError(`predict: expected ${cellCount} tokens, got ${tokens.length}`));
+      return request<'ran'>(connection, { type: 'run', session, tokens, output }).then(({ values }) => values);
+    },
+    async fill(pixels: Uint8Array, mask: Uint8Array, { signal, ...options }: DecodeOptions = {}): Promise<DecodeResult> {
+      return (await request<'filled'>(connection, { type: 'fill', session, pixels, mask, options }, { signal })).result;
+    },
+    get lost() {
+      return !connection.alive;
+    },
+    release() {
+      send(connection, { type: 'release', session });
+    },
+  };
 }
-
-const BIG_TOKENS = [0n, 1n, 2n];

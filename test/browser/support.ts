@@ -83,3 +83,36 @@ export function settle(ms = 300): Promise<void> {
 }
 
 performance.setResourceTimingBufferSize(10_000);
+
+/**
+ * From now on, starts each worker of the page through a module that runs `prelude` (e.g. a stub of the worker's
+ * WebGPU), imports the real script, and answers with the URLs the worker fetched. Resolves with the page's own
+ * fetches and every worker's: the runtime worker imports onnxruntime-web's module itself.
+ */
+export function watchWorkerFetches(prelude = ''): () => Promise<string[]> {
+  const workers: Worker[] = [];
+  const RealWorker = window.Worker;
+  window.Worker = class extends RealWorker {
+    constructor(url: string | URL, options?: WorkerOptions) {
+      const script = [
+        // Imports run first: the real script's code runs after the prelude only where it waits for a message.
+        `import ${JSON.stringify(new URL(url, location.href).href)};`,
+        prelude,
+        `self.addEventListener('message', ({ data }) => data === 'fetched?' && self.postMessage({ fetched: performance.getEntriesByType('resource').map((e) => e.name) }));`,
+      ].join('\n');
+      super(URL.createObjectURL(new Blob([script], { type: 'text/javascript' })), options);
+      workers.push(this);
+    }
+  };
+  const ask = (worker: Worker) =>
+    new Promise<string[]>((resolve) => {
+      const listener = ({ data }: MessageEvent) => {
+        if (!data?.fetched) return;
+        worker.removeEventListener('message', listener);
+        resolve(data.fetched);
+      };
+      worker.addEventListener('message', listener);
+      worker.postMessage('fetched?');
+    });
+  return async () => [...fetchedUrls(), ...(await Promise.all(workers.map(ask))).flat()];
+}

@@ -140,6 +140,11 @@ async function inpaintOn(url) {
   // This machine has 2 cores, on which onnxruntime-web runs one thread and starts no worker; a page that says it
   // has 8 makes it start its thread workers, which a bundler must be able to load from its output as well.
   await page.evaluateOnNewDocument(() => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => 8 }));
+  // The same in the runtime worker, where onnxruntime-web runs and starts its threads (nested workers from its own
+  // module, the file the bundler emitted). The worker asks only once the model and wasm have come.
+  page.on('workercreated', (worker) =>
+    worker.evaluate(() => Object.defineProperty(WorkerNavigator.prototype, 'hardwareConcurrency', { get: () => 8 })).catch(() => undefined),
+  );
   await page.setRequestInterception(true);
   page.on('request', (request) => {
     const requested = request.url();
@@ -176,15 +181,25 @@ async function inpaintOn(url) {
       await page.waitForNavigation({ timeout: 60_000 }).catch(() => undefined);
       result = await waitForOutcome();
     }
-    return { ...result, origin, requests, failures };
+    // The runtime worker, where the host's bundler left it one (puppeteer lists the page's dedicated workers).
+    const workers = page.workers().map((worker) => worker.url());
+    return { ...result, origin, requests, failures, workers };
   } finally {
     await page.close();
   }
 }
 
-/** Checks one page's outcome: a fill that keeps the visible cells, every file from its own origin, none failing. */
-function checkInpaint(result, { gridSize, pixels, mask }, { isolated = true } = {}) {
-  const { outcome, origin, requests, failures } = result;
+/**
+ * Checks one page's outcome: a fill that keeps the visible cells, every file from its own origin, none failing,
+ * and the runtime where it should run: in its worker (`runtime: 'worker'`), or on the page, for hosts whose
+ * bundler compiles onnxruntime-web's module into its own format (Parcel; README, "Where the work runs").
+ */
+function checkInpaint(result, { gridSize, pixels, mask }, { isolated = true, runtime = 'worker' } = {}) {
+  const { outcome, origin, requests, failures, workers } = result;
+  // In its worker, onnxruntime-web starts its thread workers too where the page is cross-origin isolated.
+  const expected = runtime === 'page' ? 0 : isolated ? '> 1' : 1;
+  const count = expected === '> 1' ? (workers.length > 1 ? '> 1' : workers.length) : workers.length;
+  assert.equal(count, expected, `the runtime should run ${runtime === 'worker' ? 'in its worker' : 'on the page'}; workers: ${workers.join(', ') || 'none'}`);
   assert.equal(outcome.type, 'inpaint', `${outcome.errorType ?? outcome.type}: ${outcome.message} (${failures.join('; ') || 'no failed requests'})`);
   assert.equal(outcome.backend, 'wasm');
   assert.ok(outcome.runs >= 1);
@@ -214,6 +229,7 @@ async function attributesOf(page) {
 function report(t, result) {
   const seconds = (result.outcome.at / 1000).toFixed(2);
   t.diagnostic(`first inpaint ${seconds} s after navigation, ${(result.bytes / 1e6).toFixed(2)} MB transferred, ${result.requests.length} requests`);
+  t.diagnostic(result.workers.length ? `runtime in a worker: ${result.workers.map((url) => new URL(url).pathname).join(', ')}` : 'runtime on the page');
 }
 
 /** Copies `page` of the project into a build's output folder, as its index.html. */
@@ -259,7 +275,24 @@ test('webpack 5: zero configuration for the package', { timeout: 300_000 }, asyn
 test('Parcel 2: zero configuration', { timeout: 300_000 }, async (t) => {
   await build('parcel', ['build', 'index.html', '--dist-dir', 'out/parcel', '--no-cache', '--log-level', 'error']);
   const result = await inpaintOn(`${await serve(path.join(project, 'out/parcel'))}/`);
-  checkInpaint(result, await attributesOf('index.html'));
+  // Parcel compiles onnxruntime-web's module, named by new URL('….mjs', import.meta.url), into a script of its own
+  // format that no worker can import: the runtime runs on the page there.
+  checkInpaint(result, await attributesOf('index.html'), { runtime: 'page' });
+  report(t, result);
+});
+
+test("Parcel 2 with the README's copy recipe: the runtime in its worker", { timeout: 300_000 }, async (t) => {
+  await build('parcel', ['build', 'copied.html', '--dist-dir', 'out/parcel-copied', '--no-cache', '--log-level', 'error']);
+  const installed = path.join(project, 'node_modules/square-inpainter');
+  const out = path.join(project, 'out/parcel-copied');
+  await mkdir(path.join(out, 'square-inpainter'), { recursive: true });
+  await cp(path.join(installed, 'models'), path.join(out, 'square-inpainter/models'), { recursive: true });
+  await cp(path.join(installed, 'dist/ort'), path.join(out, 'square-inpainter/ort'), { recursive: true });
+  await cp(path.join(out, 'copied.html'), path.join(out, 'index.html'));
+  const origin = await serve(out);
+  const result = await inpaintOn(`${origin}/`);
+  checkInpaint(result, await attributesOf('copied.html'));
+  assert.ok(result.workers.some((url) => url === `${origin}/square-inpainter/ort/square-inpainter-worker.js`), 'the copied worker did not run');
   report(t, result);
 });
 

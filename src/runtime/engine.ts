@@ -1,0 +1,284 @@
+/**
+ * The runtime's working half, run by the runtime worker (worker.ts), or on the page where the host's bundler
+ * leaves no onnxruntime-web module a worker can import (on-page.ts): onnxruntime-web's builds, the sessions,
+ * their runs and whole fills (decoding.ts), answering the page's messages (protocol.ts). It imports
+ * onnxruntime-web only through the importer it is given, so the worker's script holds neither onnxruntime-web
+ * nor `import.meta`.
+ */
+import type * as OrtTypes from 'onnxruntime-web';
+import type { InferenceSession, Tensor, TypedTensor } from 'onnxruntime-web';
+import { decode, type Predictor } from '../decoding.js';
+import { webGpuAdapter } from './adapter.js';
+import type { RuntimeBuild } from './assets.js';
+import { describeError, ModelLoadError, RuntimeLoadError, sendable } from './errors.js';
+import type { Backend, FromWorker, ToWorker } from './protocol.js';
+
+export type Ort = typeof OrtTypes;
+
+/** Imports onnxruntime-web's build `build`, whose module the page found at `url`. */
+export type OrtImporter = (build: RuntimeBuild, url: string) => Promise<Ort>;
+
+/** The engine's side of the line to the page: a worker's scope, or the page's stand-in for one. */
+export interface Endpoint {
+  postMessage(message: FromWorker, transfer?: Transferable[]): void;
+  onmessage: ((event: MessageEvent<ToWorker>) => unknown) | null;
+}
+
+/** One loaded build of onnxruntime-web, with the queue every session on it shares. */
+interface Runtime {
+  readonly ort: Ort;
+  /**
+   * Runs `task` after every task queued before it. On WebGPU, sessions share one device and one wasm heap, and
+   * runs (or creations) of two sessions at once corrupt each other's buffers; so every session creation, run and
+   * release on a runtime waits its turn.
+   */
+  exclusive<T>(task: () => Promise<T>): Promise<T>;
+}
+
+/** A session as the engine holds it. */
+interface Session {
+  cellCount: number | null;
+  /** A predictor of `cellCount` cells through the runtime's queue; the one for `logits` is made once per count. */
+  createPredictor(cellCount: number, output?: string): Predictor;
+  /** `repeats` raw `session.run` calls on `tokens`, each timed (the bench's baseline). */
+  time(tokens: Uint8Array, repeats: number): Promise<number[]>;
+  release(): void;
+}
+
+/** Answers the page's requests on `endpoint` until the scope ends. */
+export function serve(endpoint: Endpoint, importOrt: OrtImporter): void {
+  const runtimes = new Map<RuntimeBuild, Promise<Runtime>>();
+  const sessions = new Map<number, Session>();
+  const running = new Map<number, AbortController>();
+  let nextSession = 1;
+  /** How often each build was imported: a retry asks under another fragment. */
+  const imports = new Map<RuntimeBuild, number>();
+
+  /**
+   * The build `build`, started once. A failed start is forgotten, so the next request starts it again: the page
+   * checks the wasm before it sends it, because onnxruntime-web keeps a failed start for good.
+   */
+  const loadRuntime = (build: RuntimeBuild, url: string, wasm: Uint8Array | undefined): Promise<Runtime> => {
+    let ready = runtimes.get(build);
+    if (!ready) {
+      if (!wasm) return Promise.reject(new RuntimeLoadError(`onnxruntime-web's ${build} wasm was not sent`));
+      // A module that failed to load stays failed under its URL in this scope: a retry asks under another fragment.
+      const tries = (imports.get(build) ?? 0) + 1;
+      imports.set(build, tries);
+      const created = startRuntime(build, tries > 1 ? `${url}#retry-${tries}` : url, wasm, importOrt);
+      created.catch(() => runtimes.get(build) === created && runtimes.delete(build));
+      runtimes.set(build, created);
+      ready = created;
+    }
+    return ready;
+  };
+
+  const answer = async (message: ToWorker, signal: AbortSignal): Promise<[FromWorker, Transferable[]?]> => {
+    const { id } = message as { id: number };
+    const session = 'session' in message ? sessions.get(message.session) : undefined;
+    if (message.type === 'create') {
+      const runtime = await loadRuntime(message.build, message.module, message.wasm);
+      if (message.backend === 'webgpu') await checkAdapter();
+      const created = await createSession(runtime, message.model, message.backend, message.url, () =>
+        endpoint.postMessage({ type: 'started', id }),
+      );
+      const handle = nextSession++;
+      sessions.set(handle, created);
+      return [{ type: 'created', id, session: handle, cellCount: created.cellCount }];
+    }
+    if (message.type === 'gpu') return [{ type: 'gpu', id, available: 'gpu' in navigator }];
+    if (!session) throw new Error('the model was released');
+    if (message.type === 'run') {
+      const values = (await session.createPredictor(message.tokens.length, message.output)(message.tokens)).slice();
+      return [{ type: 'ran', id, values }, [values.buffer]];
+    }
+    if (message.type === 'fill') {
+      const predict = session.createPredictor(message.pixels.length);
+      let runs = 0;
+      // A model run and the decoding after it end in microtasks, never giving the scope's task queue a turn: each
+      // run after the first waits for one, so the page's `abort` is read there and the fill stops before its next
+      // run (decode checks the signal), and sends nothing back.
+      const yielding: Predictor = async (tokens) => {
+        if (runs++) await nextTask();
+        signal.throwIfAborted();
+        return predict(tokens);
+      };
+      const result = await decode(yielding, message.pixels, message.mask, { ...message.options, signal });
+      return [{ type: 'filled', id, result }, [result.pixels.buffer, result.probabilities.buffer]];
+    }
+    if (message.type === 'time') return [{ type: 'timed', id, times: await session.time(message.tokens, message.repeats) }];
+    throw new Error(`unknown request ${JSON.stringify(message.type)}`);
+  };
+
+  endpoint.onmessage = async ({ data: message }) => {
+    // Only the page's requests: anything else posted to this scope is not for the engine.
+    if (typeof message?.type !== 'string') return;
+    if (message.type === 'abort') return running.get(message.id)?.abort();
+    if (message.type === 'release') {
+      sessions.get(message.session)?.release();
+      sessions.delete(message.session);
+      return;
+    }
+    const controller = new AbortController();
+    running.set(message.id, controller);
+    try {
+      const [reply, transfer] = await answer(message, controller.signal);
+      // A request the page gave up on gets no answer: nothing of a stale fill reaches the page.
+      if (!controller.signal.aborted) endpoint.postMessage(reply, transfer ?? []);
+    } catch (error) {
+      if (!controller.signal.aborted) endpoint.postMessage({ type: 'failed', id: message.id, error: sendable(error) });
+    } finally {
+      running.delete(message.id);
+    }
+  };
+}
+
+const turns = new MessageChannel();
+const waiting: (() => void)[] = [];
+turns.port1.onmessage = () => waiting.shift()?.();
+
+/** Resolves in a task of its own, after the messages already queued (unlike setTimeout, never clamped to 4 ms). */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    waiting.push(resolve);
+    turns.port2.postMessage(null);
+  });
+}
+
+async function startRuntime(build: RuntimeBuild, url: string, wasm: Uint8Array, importOrt: OrtImporter): Promise<Runtime> {
+  let ort: Ort;
+  try {
+    ort = await importOrt(build, url);
+  } catch (cause) {
+    throw new RuntimeLoadError(`could not load onnxruntime-web's ${build} module (${describeError(cause)})`, { cause });
+  }
+  if (typeof ort?.InferenceSession?.create !== 'function') {
+    throw new RuntimeLoadError(`${url} is not onnxruntime-web's ${build} module`);
+  }
+  ort.env.wasm.wasmBinary = wasm;
+  // ORT's warnings (e.g. shape ops placed on the CPU beside WebGPU) are for its developers, not a page's console.
+  ort.env.logLevel = 'error';
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    ort,
+    exclusive<T>(task: () => Promise<T>): Promise<T> {
+      const result = queue.then(task, task);
+      queue = result.catch(() => undefined);
+      return result;
+    },
+  };
+}
+
+/**
+ * WebGPU runs here only where this scope has it: a browser that offers no WebGPU to workers, or no adapter here,
+ * fails the WebGPU session, and the page falls back to WASM.
+ */
+async function checkAdapter(): Promise<void> {
+  if (!('gpu' in navigator)) throw new Error('this browser offers no WebGPU to workers');
+  if (!(await webGpuAdapter())) throw new Error('no WebGPU adapter in the runtime worker');
+}
+
+function createSession(runtime: Runtime, model: Uint8Array, backend: Backend, url: string, onStarted: () => void): Promise<Session> {
+  return runtime.exclusive(async () => {
+    const { ort } = runtime;
+    let session: InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(model, { executionProviders: [backend], logSeverityLevel: 3 });
+    } catch (cause) {
+      // onnxruntime-web says so when its backend itself did not start (its wasm, or its thread workers): the
+      // runtime's fault, not the model's.
+      if (/no available backend/i.test(describeError(cause))) {
+        throw new RuntimeLoadError(`onnxruntime-web could not start its ${backend} backend (${describeError(cause)})`, { cause });
+      }
+      throw new ModelLoadError(`${url} is not an ONNX model onnxruntime-web can load (${describeError(cause)})`, { cause });
+    }
+    onStarted();
+    const input = session.inputMetadata[0];
+    // `logits` is the contract's output; a model may add others (e.g. `attention`), which plain fills never fetch.
+    const outputName = session.outputNames.includes('logits') ? 'logits' : session.outputNames[0];
+    const inputType = input?.isTensor ? input.type : undefined;
+    const cells = input?.isTensor ? input.shape[1] : undefined;
+    try {
+      if (session.inputNames.length !== 1 || session.outputNames.length < 1 || (inputType !== 'int64' && inputType !== 'int32')) {
+        throw new Error('one int64 input tokens [batch, N*N] and one float32 output logits [batch, N*N, 2]');
+      }
+      /** An input tensor of `cellCount` cells, reused by every run, and what writes tokens into it. */
+      const feedsFor = (cellCount: number) => {
+        const data = inputType === 'int64' ? new BigInt64Array(cellCount) : new Int32Array(cellCount);
+        const feeds: Record<string, Tensor> = { [input.name]: new ort.Tensor(inputType, data, [1, cellCount]) };
+        const fill =
+          data instanceof BigInt64Array
+            ? (tokens: Uint8Array) => {
+                for (let i = 0; i < cellCount; i++) data[i] = BIG_TOKENS[tokens[i]];
+              }
+            : (tokens: Uint8Array) => data.set(tokens);
+        return { feeds, fill };
+      };
+      const predictorFor = (cellCount: number, output = outputName): Predictor => {
+        const { feeds, fill } = feedsFor(cellCount);
+        return async (tokens: Uint8Array) => {
+          if (tokens.length !== cellCount) throw new RangeError(`predict: expected ${cellCount} tokens, got ${tokens.length}`);
+          fill(tokens);
+          const logits = (await session.run(feeds, [output]))[output] as TypedTensor<'float32'>;
+          try {
+            // Another output (`attention`) comes back as it is, copied out of the tensor disposed below.
+            if (output !== outputName) return logits.data.slice();
+            if (logits.type !== 'float32' || logits.data.length !== cellCount * 2) {
+              throw new RangeError(
+                `the model's output ${outputName} has shape [${logits.dims.join(', ')}]; expected [1, ${cellCount}, 2] float32`,
+              );
+            }
+            const values = logits.data;
+            // Each run its own: fills of several elements on one session share this predictor.
+            const probabilities = new Float32Array(cellCount);
+            for (let i = 0; i < cellCount; i++) {
+              probabilities[i] = 1 / (1 + Math.exp(values[2 * i] - values[2 * i + 1]));
+            }
+            return probabilities;
+          } finally {
+            logits.dispose();
+          }
+        };
+      };
+      const cellCount = typeof cells === 'number' ? cells : null;
+      if (cellCount !== null) {
+        // One run on an all-hidden grid before `load`: it checks the output's shape, and moves the first run's
+        // cost (WebGPU compiles its shaders here) out of the first inpaint.
+        await predictorFor(cellCount)(new Uint8Array(cellCount).fill(2));
+      }
+      /** The predictor of each cell count, kept for every fill: its input tensor is made once. */
+      const predictors = new Map<number, Predictor>();
+      return {
+        cellCount,
+        createPredictor(count: number, output?: string): Predictor {
+          if (output === undefined && predictors.has(count)) return predictors.get(count)!;
+          const predict = predictorFor(count, output);
+          const queued: Predictor = (tokens) => runtime.exclusive(() => predict(tokens));
+          if (output === undefined) predictors.set(count, queued);
+          return queued;
+        },
+        time: (tokens, repeats) =>
+          runtime.exclusive(async () => {
+            const { feeds, fill } = feedsFor(tokens.length);
+            fill(tokens);
+            const times: number[] = [];
+            for (let i = 0; i < repeats; i++) {
+              const started = performance.now();
+              const outputs = await session.run(feeds, [outputName]);
+              times.push(performance.now() - started);
+              outputs[outputName].dispose();
+            }
+            return times;
+          }),
+        release() {
+          runtime.exclusive(() => session.release()).catch(() => undefined);
+        },
+      };
+    } catch (cause) {
+      await session.release();
+      throw new ModelLoadError(`${url} does not follow the model contract (${describeError(cause)})`, { cause });
+    }
+  });
+}
+
+const BIG_TOKENS = [0n, 1n, 2n];
