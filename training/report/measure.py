@@ -206,6 +206,7 @@ def run(per_family_limit: int | None = None) -> dict:
             cfg = models[arch].config
             rf = cfg.get("receptiveField")
             r["models"][arch] = {"parameters": models[arch].parameter_count(),
+                                 "relativeBias": bool(cfg.get("relativeBias")),
                                  "receptiveField": f"{rf}×{rf} cells" if rf and rf < 2 * n - 1 else "whole grid",
                                  **describe(records[arch])}
         for i, name in enumerate([*MASK_FAMILIES, "all"]):

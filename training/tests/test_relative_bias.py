@@ -60,10 +60,11 @@ class RelativeBiasTest(unittest.TestCase):
         config = {"gridSize": 8, "width": 32, "depth": 2, "heads": 2, "mlpRatio": 4, "patch": 1}
         self.assertIsNone(build_model("bert", config).blocks[0].relative_bias)
 
-    def test_the_presets_ship_it_and_the_baselines_keep_their_recorded_schedule(self):
-        for n in (8, 16):
-            args = parse_args(["--grid", str(n)])
-            self.assertEqual((args.relative_bias, args.relative_init, args.steps), (True, "local", 8000))
+    def test_the_presets_are_the_shipped_recipes_and_the_baselines_keep_their_recorded_schedule(self):
+        args = parse_args(["--grid", "8"])
+        self.assertEqual((args.relative_bias, args.relative_init, args.steps, args.seed), (True, "local", 8000, 0))
+        args = parse_args(["--grid", "16"])  # the shipped 16×16 predates the bias
+        self.assertEqual((args.relative_bias, args.steps, args.decoding_share, args.seed), (False, 11000, 0.5, 2))
         baseline = parse_args(["--grid", "8", "--arch", "cnn-global", "--checkpoint", "x.pt"])
         self.assertEqual((baseline.steps, baseline.decoding_share, baseline.seed), (4000, 0.0, 0))
         self.assertFalse(parse_args(["--grid", "8", "--no-relative-bias"]).relative_bias)
