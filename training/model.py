@@ -168,7 +168,7 @@ class SquareBert(nn.Module):
         how the final representation of query q draws on each input token. Rollout rather than the last layer
         alone: by the last layer every token already mixes the whole grid, so its map says little about which
         input cells an answer came from. Measured on the bundled models over 60 masked images per grid size
-        (prior.sample_batch): of a hidden cell's row, rollout puts 7.3× (8×8) and 7.2× (16×16) their share of the
+        (prior.sample_batch; the 8×8 was then the model before the relative position bias): of a hidden cell's row, rollout puts 7.3× (8×8) and 7.2× (16×16) their share of the
         grid on the visible cells whose removal would change the exact posterior there (the evidence that
         matters), the last layer 3.8× and 3.7×.
 
