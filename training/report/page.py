@@ -171,21 +171,37 @@ def readings(report: dict) -> None:
         f"{max(max(r['dependence']['bert']) for r in report['grids'].values()):.4f}: it uses the far evidence, as the "
         "claim says.")
     better = [n for n in overall if overall[n]["cnn-global"] <= overall[n]["bert"]]
+    ahead = [n for n in overall if n not in better]
 
     def steps(n, arch):  # "4000 steps + 800 steps", without each run's details
         return re.sub(r" \([^)]*\)", "", report["grids"][n]["models"][arch]["training"].split(", batch")[0])
 
+    def total_steps(n, arch):
+        return sum(int(k) for k in re.findall(r"(\d+) steps", steps(n, arch)))
+
+    def versus(n, first, second):
+        return (f"at {n}×{n}, {overall[n][first]:.4f} against {overall[n][second]:.4f} after {steps(n, first)} "
+                f"against {steps(n, second)}")
+
     relative = [f"{n}×{n}" for n, r in report["grids"].items() if r["models"]["bert"]["relativeBias"]]
+    bias = (f" The BERT at {' and '.join(relative)} has a 2-D relative position bias, which gives attention the "
+            "weight sharing across positions that convolution has." if relative else "")
     if better:
         findings.append("- The dilated CNN, whose receptive field covers the grid, is as accurate as the BERT or more, "
-                        "with about the same parameters and the same data: "
-                        + "; ".join(f"at {n}×{n} {overall[n]['cnn-global']:.4f} against the BERT's "
-                                    f"{overall[n]['bert']:.4f}, after {steps(n, 'cnn-global')} for the CNN and "
-                                    f"{steps(n, 'bert')} for the BERT" for n in better) + "."
-                        + (f" The BERT at {' and '.join(relative)} has a 2-D relative position bias, which gives "
-                           "attention the weight sharing across positions that convolution has; it is not enough to "
-                           "close the gap." if relative else "")
-                        + " What this task needs is a view of the whole grid; attention is one way to get it, and on "
+                        "with about the same parameters and the same data: " + "; ".join(
+                            versus(n, "cnn-global", "bert") for n in better) + "." + bias)
+    if ahead:
+        longer = [n for n in ahead if total_steps(n, "bert") > total_steps(n, "cnn-global")]
+        findings.append("- The BERT is ahead of the dilated CNN " + "; ".join(versus(n, "bert", "cnn-global")
+                                                                            for n in ahead) + "."
+                        + (f" At {' and '.join(f'{n}×{n}' for n in longer)} the BERT had the larger step budget, so "
+                           "that lead is not yet measured at equal training." if longer else ""))
+    if better and ahead:
+        findings.append("- So on this prior neither way of seeing the whole grid wins everywhere: global convolution "
+                        "is ahead at " + " and ".join(f"{n}×{n}" for n in better) + ", attention at "
+                        + " and ".join(f"{n}×{n}" for n in ahead) + ".")
+    elif better:
+        findings.append("- What this task needs is a view of the whole grid; attention is one way to get it, and on "
                         "this prior, at this size, these measurements show no advantage of attention over global "
                         "convolution.")
     else:

@@ -61,10 +61,10 @@ class RelativeBiasTest(unittest.TestCase):
         self.assertIsNone(build_model("bert", config).blocks[0].relative_bias)
 
     def test_the_presets_are_the_shipped_recipes_and_the_baselines_keep_their_recorded_schedule(self):
-        args = parse_args(["--grid", "8"])
-        self.assertEqual((args.relative_bias, args.relative_init, args.steps, args.seed), (True, "local", 8000, 0))
-        args = parse_args(["--grid", "16"])  # the shipped 16×16 predates the bias
-        self.assertEqual((args.relative_bias, args.steps, args.decoding_share, args.seed), (False, 11000, 0.5, 2))
+        for n, steps, seed in ((8, 8000, 0), (16, 11000, 2)):
+            args = parse_args(["--grid", str(n)])
+            self.assertEqual((args.relative_bias, args.relative_init, args.steps, args.decoding_share, args.seed),
+                             (True, "local", steps, 0.5, seed))
         baseline = parse_args(["--grid", "8", "--arch", "cnn-global", "--checkpoint", "x.pt"])
         self.assertEqual((baseline.steps, baseline.decoding_share, baseline.seed), (4000, 0.0, 0))
         self.assertFalse(parse_args(["--grid", "8", "--no-relative-bias"]).relative_bias)
