@@ -71,7 +71,6 @@ class SquareBert(nn.Module):
             raise ValueError(f"patch {patch} does not divide grid size {grid_size}")
         self.grid_size = grid_size
         self.patch = patch
-        self.relative = relative
         self.config = {"gridSize": grid_size, "width": width, "depth": depth, "heads": heads, "mlpRatio": 4,
                        "patch": patch}
         side = grid_size // patch
@@ -167,10 +166,10 @@ class SquareBert(nn.Module):
         0.5·A_l + 0.5·I, and the layers are chained: R = (0.5·A_L + 0.5·I) ⋯ (0.5·A_1 + 0.5·I). Row q of R is
         how the final representation of query q draws on each input token. Rollout rather than the last layer
         alone: by the last layer every token already mixes the whole grid, so its map says little about which
-        input cells an answer came from. Measured on the bundled models over 60 masked images per grid size
-        (prior.sample_batch; the 8×8 was then the model before the relative position bias): of a hidden cell's row, rollout puts 7.3× (8×8) and 7.2× (16×16) their share of the
-        grid on the visible cells whose removal would change the exact posterior there (the evidence that
-        matters), the last layer 3.8× and 3.7×.
+        input cells an answer came from. Measured on the bundled models of before the relative position bias,
+        over 60 masked images per grid size (prior.sample_batch): of a hidden cell's row, rollout puts 7.3× (8×8)
+        and 7.2× (16×16) their share of the grid on the visible cells whose removal would change the exact
+        posterior there (the evidence that matters), the last layer 3.8× and 3.7×.
 
         Returns [B, N*N, N*N] float32: row = query cell, column = input cell, each row summing to 1. With
         patches, a cell's row is its patch's row, and each token's weight is spread evenly over its cells.

@@ -14,10 +14,15 @@ from ..prior import MASK_FAMILIES
 from .measure import ARCHS, DEPENDENCE_BINS, DEPENDENCE_PER_FAMILY, LABELS
 
 
-
 def decade_above(value: float) -> float:
     """The smallest power of ten above `value` (1e-04 for 1.6e-05): a bound that CPU rounding does not move."""
     return 10.0 ** math.ceil(math.log10(value)) if value > 0 else 0.0
+
+
+def relative_grids(report: dict) -> list[str]:
+    """The grid sizes ("8×8") whose BERT has the 2-D relative position bias."""
+    return [f"{n}×{n}" for n, r in report["grids"].items() if r["models"]["bert"]["relativeBias"]]
+
 
 def pct(x: float, digits: int = 1) -> str:
     return f"{100 * x:.{digits}f}%"
@@ -49,12 +54,11 @@ def markdown(report: dict) -> str:
               "convolution (dilated in the dilated CNN), GELU, a 1×1 convolution. The local CNN's 3×3 "
               "convolutions give it a 7×7-cell view at 8×8 and a 6×6-cell view at 16×16; the rest of its depth is "
               "1×1. The dilated CNN sees the whole grid from every cell.",
-              *(["- The BERT at " + " and ".join(f"{n}×{n}" for n, r in report["grids"].items()
-                                               if r["models"]["bert"]["relativeBias"])
+              *(["- The BERT at " + " and ".join(relative_grids(report))
                  + " adds a 2-D relative position bias to its learned position embedding: each attention layer "
                  "learns one score per head and offset (Δrow, Δcolumn) between two cells, so an edge reads the same "
                  "wherever it lies, and starts out favouring near cells (`training/model.py`)."]
-                if any(r["models"]["bert"]["relativeBias"] for r in report["grids"].values()) else []),
+                if relative_grids(report) else []),
               "- The BERT rows use the PyTorch checkpoint each bundled `.onnx` was exported from. On these held-out "
               "sets the checkpoint and the `.onnx` (onnxruntime-node) differ by less than "
               + ", ".join(f"{decade_above(report['grids'][n]['onnxDifference']):.0e} ({n}×{n})" for n in report["grids"])
@@ -183,7 +187,7 @@ def readings(report: dict) -> None:
         return (f"at {n}×{n}, {overall[n][first]:.4f} against {overall[n][second]:.4f} after {steps(n, first)} "
                 f"against {steps(n, second)}")
 
-    relative = [f"{n}×{n}" for n, r in report["grids"].items() if r["models"]["bert"]["relativeBias"]]
+    relative = relative_grids(report)
     bias = (f" The BERT at {' and '.join(relative)} has a 2-D relative position bias, which gives attention the "
             "weight sharing across positions that convolution has." if relative else "")
     if better:
