@@ -8,9 +8,7 @@ import { runtimeRunsOnPage, startWorker, type RuntimeBuild } from './assets.js';
 import { describeError, received, RuntimeLoadError } from './errors.js';
 import type { ByteProgress } from './fetch.js';
 import { fetchWasm } from './ort.js';
-import type { FromWorker, Request, ToWorker } from './protocol.js';
-
-type Endpoint = Pick<Worker, 'postMessage' | 'terminate' | 'onmessage' | 'onerror'>;
+import type { FromWorker, Request, ToWorker, WorkerPort } from './protocol.js';
 
 interface Pending {
   resolve(message: FromWorker): void;
@@ -21,7 +19,7 @@ interface Pending {
 
 /** The worker now serving the page. */
 export interface Connection {
-  readonly endpoint: Promise<Endpoint>;
+  readonly endpoint: Promise<WorkerPort>;
   alive: boolean;
   readonly pending: Map<number, Pending>;
   /** The builds this worker has started: their wasm need not be sent again. */
@@ -39,7 +37,7 @@ export function connect(): Connection {
   const connection: Connection = {
     // A worker that cannot even be constructed (a Content-Security-Policy without the worker's origin) is lost
     // like one that fails to start.
-    endpoint: runtimeRunsOnPage() ? import('./on-page.js').then((m) => m.startOnPage()) : new Promise<Endpoint>((resolve) => resolve(startWorker())),
+    endpoint: runtimeRunsOnPage() ? import('./on-page.js').then((m) => m.startOnPage()) : new Promise<WorkerPort>((resolve) => resolve(startWorker())),
     alive: true,
     pending: new Map(),
     started: new Set(),

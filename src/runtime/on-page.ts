@@ -6,10 +6,10 @@
  */
 import { serve, type Endpoint, type Ort } from './engine.js';
 import type { RuntimeBuild } from './assets.js';
-import type { FromWorker, ToWorker } from './protocol.js';
+import type { FromWorker, ToWorker, WorkerPort } from './protocol.js';
 
 /** A stand-in for the runtime worker, answering on the page. */
-export function startOnPage(): Pick<Worker, 'postMessage' | 'terminate' | 'onmessage' | 'onerror'> {
+export function startOnPage(): WorkerPort {
   let ended = false;
   const page = {
     onmessage: null as ((event: MessageEvent<FromWorker>) => unknown) | null,
@@ -29,7 +29,7 @@ export function startOnPage(): Pick<Worker, 'postMessage' | 'terminate' | 'onmes
     },
   };
   serve(engine, importBuild);
-  return page as unknown as Pick<Worker, 'postMessage' | 'terminate' | 'onmessage' | 'onerror'>;
+  return page as unknown as WorkerPort;
 }
 
 async function importBuild(build: RuntimeBuild): Promise<Ort> {

@@ -56,3 +56,6 @@ export type FromWorker =
 
 /** A request without its id, which the client adds. */
 export type Request = ToWorker extends infer M ? (M extends { id: number } ? Omit<M, 'id'> : never) : never;
+
+/** What the page holds of the runtime worker, or of its stand-in on the page (on-page.ts). */
+export type WorkerPort = Pick<Worker, 'postMessage' | 'terminate' | 'onmessage' | 'onerror'>;
