@@ -38,6 +38,11 @@ function askWorker(message) {
   });
 }
 
+/** Cells as the runtime's `fill` message carries them: a Uint8Array of 0 and 1. */
+function cellBytesOf(cells) {
+  return Uint8Array.from(cells, (cell) => (cell === '1' ? 1 : 0));
+}
+
 /** Tokens as the runtime's messages carry them: a Uint8Array of 0, 1, 2. */
 function tokenBytesOf(pixels, mask) {
   return Uint8Array.from(pixels, (pixel, i) => (mask[i] === '1' ? 2 : pixel === '1' ? 1 : 0));
@@ -159,6 +164,13 @@ async function elementBench({ grid, backend, threads, pixels, mask, warmup, reps
   const { session: workerSession } = await askWorker({ type: 'create', url: modelUrl, backend: cold.backend, build, module, model: model.slice() });
   const tokenBytes = tokenBytesOf(pixels, mask);
   const timeInWorker = async (repeats) => (await askWorker({ type: 'time', session: workerSession, tokens: tokenBytes, repeats })).times;
+  /** The page's round trip of `message` to the runtime worker, in ms, and the worker's answer. */
+  const roundTrip = async (message) => {
+    const sent = performance.now();
+    const answer = await askWorker(message);
+    return { ms: performance.now() - sent, answer };
+  };
+  const fillMessage = { type: 'fill', session: workerSession, pixels: cellBytesOf(pixels), mask: cellBytesOf(mask), options: { decoding: 'one-shot' } };
   const samples = {
     raw: [],
     rawSequence: [],
@@ -170,9 +182,15 @@ async function elementBench({ grid, backend, threads, pixels, mask, warmup, reps
     iterativeDecode: [],
     runs: [],
     rerender: [],
+    emptyTrip: [],
+    fillTrip: [],
   };
   for (let round = 0; round < warmup + reps; round++) {
     const [raw] = await timeInWorker(1);
+    // A request the worker answers at once (no run): the messages there and back, and the thread wake-ups.
+    const empty = await roundTrip({ type: 'time', session: workerSession, tokens: tokenBytes, repeats: 0 });
+    // The same input as a one-shot fill sent straight to the worker: the runtime's fill code without the element.
+    const filled = await roundTrip(fillMessage);
     const one = await timedInpaint(oneShot);
     // As many raw runs back to back as iterative takes: on a busy machine a long task is interrupted more
     // often than a short one, and this baseline is as long as the iterative inpaint it stands beside.
@@ -186,6 +204,8 @@ async function elementBench({ grid, backend, threads, pixels, mask, warmup, reps
     if (one.backend !== cold.backend || iter.backend !== cold.backend) throw new Error('the element changed backend mid-run');
     if (round < warmup) continue;
     samples.raw.push(raw);
+    samples.emptyTrip.push(empty.ms);
+    samples.fillTrip.push(filled.ms);
     samples.rawSequence.push(rawSequence);
     samples.rerender.push(rerender);
     samples.oneShot.push(one.ms);
