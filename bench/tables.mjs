@@ -83,7 +83,8 @@ export function renderTables(results) {
       'render + layout',
     ],
     results.timings
-      .filter((t) => t.steady.oneShotOverhead)
+      // SwiftShader's runs vary by tens of ms from one to the next, which swamps parts of a tenth of a ms.
+      .filter((t) => t.steady.oneShotOverhead && t.backend === 'wasm')
       .map((t) => {
         const o = t.steady.oneShotOverhead;
         return [
@@ -231,7 +232,7 @@ export async function updateReadme(results, tables = renderTables(results)) {
     '',
     tables.steady,
     '',
-    "**Where one-shot's time beyond the raw run goes** (ms, each part the p50 of a per-round difference, so they need not add up exactly; see above)",
+    "**Where one-shot's time beyond the raw run goes** (ms, each part the p50 of a per-round difference, so they need not add up exactly; WASM only; see above)",
     '',
     tables.overhead,
     '',
