@@ -184,8 +184,9 @@ def readings(report: dict) -> None:
         return sum(int(k) for k in re.findall(r"(\d+) steps", steps(n, arch)))
 
     def versus(n, first, second):
-        return (f"at {n}×{n}, {overall[n][first]:.4f} against {overall[n][second]:.4f} after {steps(n, first)} "
-                f"against {steps(n, second)}")
+        budgets = (f"both after {steps(n, first)}" if steps(n, first) == steps(n, second)
+                   else f"after {steps(n, first)} against {steps(n, second)}")
+        return f"at {n}×{n}, {overall[n][first]:.4f} against {overall[n][second]:.4f} {budgets}"
 
     relative = relative_grids(report)
     bias = (f" The BERT at {' and '.join(relative)} has a 2-D relative position bias, which gives attention the "
@@ -206,11 +207,19 @@ def readings(report: dict) -> None:
                         + " and ".join(f"{n}×{n}" for n in ahead) + ".")
     elif better:
         findings.append("- What this task needs is a view of the whole grid; attention is one way to get it, and on "
-                        "this prior, at this size, these measurements show no advantage of attention over global "
-                        "convolution.")
+                        f"this prior, at {' and '.join(f'{n}×{n}' for n in better)}, these measurements show no "
+                        "advantage of attention over global convolution overall.")
     else:
         findings.append("- The dilated CNN, whose receptive field covers the grid, stays behind the BERT at every size: "
                         "seeing the whole grid is not all of the BERT's advantage.")
+    # The cells the claim is about: those whose answer depends most on evidence outside a local view.
+    far = {n: {a: r["dependence"][a][-1] for a in ("bert", "cnn-global")} for n, r in report["grids"].items()}
+    far_ahead = [n for n in far if far[n]["bert"] < far[n]["cnn-global"]]
+    findings.append("- On the cells whose answer depends most on evidence outside a local view (dependence 0.3 or "
+                    "more), the BERT's error against the dilated CNN's: " + "; ".join(
+                        f"{far[n]['bert']:.4f} against {far[n]['cnn-global']:.4f} at {n}×{n}" for n in far) + "."
+                    + (f" At {' and '.join(f'{n}×{n}' for n in far_ahead if n in better)} attention is ahead on those "
+                       "cells, though not overall." if any(n in better for n in far_ahead) else ""))
     report["findings"] = findings
     texts = []
     for n, r in report["grids"].items():
