@@ -255,7 +255,9 @@ test('Vite dev server: zero configuration', { timeout: 300_000 }, async (t) => {
 
 test('Vite build + preview: zero configuration', { timeout: 300_000 }, async (t) => {
   await build('vite', ['build', '--outDir', 'out/vite', '--logLevel', 'warn']).then(({ stderr }) =>
-    assert.equal(stderr.trim(), '', 'vite build warned'),
+    // Rolldown's PLUGIN_TIMINGS note says a build was slow (any build on a loaded 2-core machine), not that
+    // anything about the package is wrong: every other line is a warning.
+    assert.equal(stderr.replace(/^\S*\[PLUGIN_TIMINGS\][\s\S]*?bundlertimings[^\n]*\n?/m, '').trim(), '', 'vite build warned'),
   );
   const origin = await startCli('vite', ['preview', '--outDir', 'out/vite']);
   const result = await inpaintOn(`${origin}/`);
