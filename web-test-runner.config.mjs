@@ -45,7 +45,8 @@ export default {
   files: 'test/browser/**/*.test.ts',
   nodeResolve: true,
   middleware: [serveTestModels(process.env.SQUARE_INPAINTER_TEST_MODELS), serveOrtVerbatim],
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022' })],
+  // json: training/mask-families.ts imports its spec, mask-families.json, as a module.
+  plugins: [esbuildPlugin({ ts: true, json: true, target: 'es2022' })],
   // One page at a time: each loads onnxruntime-web's wasm, and the machines this runs on are small.
   concurrency: 1,
   browserStartTimeout: 60_000,
