@@ -1,7 +1,7 @@
 // Browser tests: Debian's Chromium, launched directly, headless, with WebGPU on SwiftShader (a real adapter,
 // no GPU needed). The tests import the built dist/ (npm test builds first), so they run what ships.
 import { createReadStream, existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
@@ -29,6 +29,23 @@ async function serveOrtVerbatim(context, next) {
 }
 
 /**
+ * Serves a .json file that a module imports as a module whose default export is its value (as Node reads
+ * `import spec from './mask-families.json' with { type: 'json' }`: esbuild's es2022 output drops the `with`,
+ * so the browser asks for a script). A fetch() of the same file (a manifest) still gets the JSON.
+ */
+async function serveJsonModules(context, next) {
+  if (!context.path.endsWith('.json') || context.get('sec-fetch-dest') !== 'script') return next();
+  try {
+    const text = await readFile(path.join(process.cwd(), path.normalize(context.path)), 'utf8');
+    context.type = 'text/javascript';
+    context.set('Vary', 'Sec-Fetch-Dest');
+    context.body = `export default ${text};`;
+  } catch {
+    context.status = 404;
+  }
+}
+
+/**
  * SQUARE_INPAINTER_TEST_MODELS=<folder> serves that folder as /models/ (models and manifest.json), to run
  * the browser tests against other models than the bundled ones.
  */
@@ -44,7 +61,7 @@ function serveTestModels(folder) {
 export default {
   files: 'test/browser/**/*.test.ts',
   nodeResolve: true,
-  middleware: [serveTestModels(process.env.SQUARE_INPAINTER_TEST_MODELS), serveOrtVerbatim],
+  middleware: [serveTestModels(process.env.SQUARE_INPAINTER_TEST_MODELS), serveOrtVerbatim, serveJsonModules],
   plugins: [esbuildPlugin({ ts: true, target: 'es2022' })],
   // One page at a time: each loads onnxruntime-web's wasm, and the machines this runs on are small.
   concurrency: 1,

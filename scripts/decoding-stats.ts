@@ -7,14 +7,14 @@
  * --noise σ stands in for an imperfect model (noisyPredictor): each hidden
  * cell's probability moves by Gaussian noise of deviation σ on the logit scale.
  * "valid" = a square of the prior that keeps every visible cell. Runs are
- * given as mean / 99th percentile / max. Masks come from test/helpers/masks.ts
+ * given as mean / 99th percentile / max. Masks come from training/mask-families.ts
  * with seeds the node tests do not use.
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_SAMPLE_STEPS, DEFAULT_STEPS, decode, type DecodeOptions } from '../src/decoding.js';
 import { isSquare } from '../src/grid.js';
-import { exactPredictor, noisyPredictor } from '../test/helpers/posterior.js';
-import { MASK_FAMILIES, maskCase } from '../test/helpers/masks.js';
+import { exactPredictor, noisyPredictor } from '../training/exact-predictor.js';
+import { MASK_FAMILIES, maskCase } from '../training/mask-families.js';
 
 const { values } = parseArgs({
   options: { trials: { type: 'string', default: '500' }, grid: { type: 'string', default: '8,16' }, noise: { type: 'string', default: '0' } },

@@ -6,7 +6,7 @@
  *     [--per-family 500] [--seed 1] [--threads 1] [--concurrency 256]
  *   node --import tsx training/decoding-eval.ts --exact --grid 8 ...   # the exact posterior as the model
  *
- * The masks come from test/helpers/masks.ts (the families of training/prior.py, drawn with mulberry32):
+ * The masks come from training/mask-families.ts (the families of mask-families.json, drawn with mulberry32):
  * case t of family number f has seed `seed + f * 1_000_003 + t`, and `sample` decodes it with seed t.
  * "valid" = the completion is a square of the prior (src/grid.ts isSquare) that keeps every visible
  * cell. Runs are model runs per image: mean, 99th percentile, max.
@@ -18,8 +18,8 @@ import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { DEFAULT_SAMPLE_STEPS, DEFAULT_STEPS, decode, type Decoding, type Predictor } from '../src/decoding.js';
 import { isSquare } from '../src/grid.js';
-import { exactPosteriorOfTokens } from '../test/helpers/posterior.js';
-import { MASK_FAMILIES, maskCase } from '../test/helpers/masks.js';
+import { exactPrediction } from './exact-predictor.js';
+import { MASK_FAMILIES, maskCase } from './mask-families.js';
 
 /** P(white) per cell for a batch of token rows, in order. */
 type BatchPredictor = (batch: Uint8Array[]) => Promise<Float32Array[]>;
@@ -116,7 +116,7 @@ async function onnxBatchPredictor(modelPath: string, threads: number): Promise<B
 }
 
 function exactBatchPredictor(gridSize: number): BatchPredictor {
-  return async (batch) => batch.map((tokens) => exactPosteriorOfTokens(tokens, gridSize));
+  return async (batch) => batch.map((tokens) => exactPrediction(tokens, gridSize));
 }
 
 function runStats(runs: number[]): RunStats {
@@ -158,7 +158,7 @@ async function evaluateDecoding(options: {
     while (next < jobs.length) {
       const k = next++;
       const { family, decoding, t, caseSeed } = jobs[k];
-      const c = maskCase(family as (typeof MASK_FAMILIES)[number], gridSize, caseSeed);
+      const c = maskCase(family, gridSize, caseSeed);
       const result = await decode(predict, c.pixels, c.mask, { decoding, seed: t });
       const keeps = result.pixels.every((v, i) => c.mask[i] || v === c.pixels[i]);
       outcome[k] = { valid: keeps && isSquare(result.pixels, gridSize), runs: result.runs };
@@ -184,7 +184,7 @@ async function evaluateDecoding(options: {
   return {
     gridSize,
     model: options.model,
-    masks: 'test/helpers/masks.ts',
+    masks: 'training/mask-families.ts',
     perFamily,
     seed,
     steps,

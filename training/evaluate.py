@@ -13,7 +13,7 @@ and overall we report, over hidden cells:
 The figures go into models/manifest.json (the model's "evaluation") and the README table.
 
 Decoding (evaluate_decoding): training/decoding-eval.ts runs src/decoding.ts over the .onnx in
-onnxruntime-node, DECODING_PER_FAMILY masks per family from test/helpers/masks.ts (the same families,
+onnxruntime-node, DECODING_PER_FAMILY masks per family from training/mask-families.ts (the same families,
 drawn in TypeScript with their own seed), with one-shot, iterative and sample decoding, and reports
 per family the share of valid completions (a square of the prior that keeps every visible cell) and
 the model runs used (mean, p99, max). It goes under the model's evaluation.decoding and a second table.
@@ -115,7 +115,7 @@ def decoding_table(manifest: dict) -> list[str]:
         return []
     first = entries[0]["evaluation"]["decoding"]
     lines = ["", f"Decoding with the model (`training/decoding-eval.ts`, {first['perFamily']} masks per family from "
-             "`test/helpers/masks.ts`): the share of completions that are a square of the prior keeping every "
+             "`training/mask-families.ts`): the share of completions that are a square of the prior keeping every "
              f"visible cell, and the model runs each took (mean / p99 / max; `steps` {first['steps']['iterative']} "
              f"for iterative, {first['steps']['sample']} for sample).", "",
              "| grid | mask family | one-shot valid | iterative valid | iterative runs | sample valid | sample runs |",

@@ -4,7 +4,7 @@ import { expect, fixtureSync, html } from '@open-wc/testing';
 import '../../dist/square-inpainter.js';
 import type { SquareInpainter } from '../../src/index.js';
 import { exactPosterior } from '../../src/posterior.js';
-import { MASK_FAMILIES, maskCase } from '../helpers/masks.js';
+import { MASK_FAMILIES, maskCase } from '../../training/mask-families.js';
 import { cellString, cellsOf, nextEvent } from './support.js';
 
 interface DemoModel {

@@ -1,8 +1,8 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../dist/square-inpainter.js';
 import type { InpaintDetail, SquareInpainter } from '../../src/index.js';
-import { maskCase, MASK_FAMILIES, type MaskCase } from '../helpers/masks.js';
-import { exactPosterior } from '../helpers/posterior.js';
+import { exactPosterior } from '../../src/posterior.js';
+import { maskCase, MASK_FAMILIES, type MaskCase } from '../../training/mask-families.js';
 import { cellString, cellsOf, nextEvent, watchUnhandledRejections } from './support.js';
 
 const rejections = watchUnhandledRejections();
@@ -13,7 +13,7 @@ window.addEventListener('error', (event) => uncaught.push(String(event.message))
 function expectRight(detail: InpaintDetail, testCase: MaskCase, label: string): void {
   const { gridSize, pixels, mask } = testCase;
   const filled = cellsOf(detail.pixels);
-  const exact = exactPosterior(pixels, mask, gridSize);
+  const exact = exactPosterior(gridSize, pixels, mask).probabilities;
   for (let cell = 0; cell < gridSize * gridSize; cell++) {
     if (!mask[cell]) expect(filled[cell], `${label}: visible cell ${cell}`).to.equal(pixels[cell]);
     else if (exact[cell] === 0 || exact[cell] === 1) expect(filled[cell], `${label}: certain cell ${cell}`).to.equal(exact[cell]);

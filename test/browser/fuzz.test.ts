@@ -1,10 +1,10 @@
 import { expect, fixtureSync, html } from '@open-wc/testing';
 import '../../dist/square-inpainter.js';
+import { mulberry32 } from '../../src/decoding.js';
 import { isSquare } from '../../src/grid.js';
 import type { ErrorDetail, InpaintDetail, SquareInpainter } from '../../src/index.js';
-import { maskCase, type MaskCase } from '../helpers/masks.js';
-import { exactPosterior } from '../helpers/posterior.js';
-import { random } from '../helpers/random.js';
+import { exactPosterior } from '../../src/posterior.js';
+import { maskCase, type MaskCase } from '../../training/mask-families.js';
 import { cellString, cellsOf, modelUrl, nextEvent, recordEvents, settle, watchUnhandledRejections } from './support.js';
 
 const N = 8;
@@ -55,7 +55,7 @@ async function recover(element: SquareInpainter, context: string): Promise<Inpai
   Object.assign(element, GOOD, { pixels: cellString(CASE.pixels), mask: cellString(CASE.mask) });
   const detail = await element.inpaint();
   const completed = cellsOf(detail.pixels);
-  const exact = exactPosterior(CASE.pixels, CASE.mask, N);
+  const exact = exactPosterior(N, CASE.pixels, CASE.mask).probabilities;
   expect(detail.mask, context).to.equal(cellString(CASE.mask));
   for (let cell = 0; cell < N * N; cell++) {
     if (!CASE.mask[cell]) expect(completed[cell], `${context}: visible cell ${cell}`).to.equal(CASE.pixels[cell]);
@@ -142,7 +142,7 @@ describe('fuzz: random assignments of attributes and properties', function () {
   this.timeout(300_000);
 
   it('survives 1200 random assignments with no uncaught error, and fills correctly afterwards', async () => {
-    const rand = random(20_261_128);
+    const rand = mulberry32(20_261_128);
     const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)];
     const element = fixtureSync<SquareInpainter>(html`<square-inpainter grid-size="8" backend="wasm"></square-inpainter>`);
     await nextEvent(element, 'inpaint');

@@ -3,8 +3,8 @@ import '../../dist/square-inpainter.js';
 import { DEFAULT_STEPS } from '../../src/decoding.js';
 import { isSquare } from '../../src/grid.js';
 import type { InpaintDetail, SquareInpainter } from '../../src/index.js';
-import { MASK_FAMILIES, maskCase, type MaskCase } from '../helpers/masks.js';
-import { exactPosterior } from '../helpers/posterior.js';
+import { exactPosterior } from '../../src/posterior.js';
+import { MASK_FAMILIES, maskCase, type MaskCase } from '../../training/mask-families.js';
 import { cellString, cellsOf, manifestEntry, nextEvent } from './support.js';
 
 const GRID_SIZES = [8, 16];
@@ -63,7 +63,7 @@ for (const backend of ['wasm', 'webgpu'] as const) {
         for (const testCase of casesFor(gridSize)) {
           const name = `${testCase.family} (square ${JSON.stringify(testCase.square)})`;
           const detail = await inpaintCase(element, testCase, 'one-shot');
-          const exact = exactPosterior(testCase.pixels, testCase.mask, gridSize);
+          const exact = exactPosterior(gridSize, testCase.pixels, testCase.mask).probabilities;
           const completed = cellsOf(detail.pixels);
           expect(detail.backend, name).to.equal(backend);
           expect(detail.mask, name).to.equal(cellString(testCase.mask));

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_STEPS, MAX_SEED, MAX_STEPS, decode, type Predictor } from '../../src/decoding.js';
 import { MASKED, findSquare, isSquare, toTokens } from '../../src/grid.js';
-import { exactPosteriorOfTokens, exactPredictor, noisyPredictor, squareIndex, squarePosterior } from '../helpers/posterior.js';
-import { MASK_FAMILIES, maskCase, type MaskCase } from '../helpers/masks.js';
+import { exactPrediction, exactPredictor, noisyPredictor } from '../../training/exact-predictor.js';
+import { MASK_FAMILIES, maskCase, type MaskCase } from '../../training/mask-families.js';
+import { squareIndex, squarePosterior } from '../helpers/posterior.js';
 
 const keepsVisible = (c: MaskCase, pixels: Uint8Array) => pixels.every((v, i) => c.mask[i] || v === c.pixels[i]);
 
@@ -11,7 +12,7 @@ const keepsVisible = (c: MaskCase, pixels: Uint8Array) => pixels.every((v, i) =>
 function recording(gridSize: number) {
   const runs: { tokens: Uint8Array; prediction: Float32Array }[] = [];
   const predict: Predictor = async (tokens) => {
-    const prediction = exactPosteriorOfTokens(tokens, gridSize);
+    const prediction = exactPrediction(tokens, gridSize);
     runs.push({ tokens: tokens.slice(), prediction });
     return prediction;
   };
@@ -84,14 +85,14 @@ describe('decode', () => {
     for (const family of ['cells', 'dense95'] as const) {
       for (let seed = 0; seed < 30; seed++) {
         const c = maskCase(family, 8, seed);
-        const first = exactPosteriorOfTokens(toTokens(c.pixels, c.mask), 8);
+        const first = exactPrediction(toTokens(c.pixels, c.mask), 8);
         const hidden = [...c.mask.keys()].filter((i) => c.mask[i]);
         const confused = hidden.find((i) => first[i] === 0);
         // Only cases with another open question, so there is something else to decide.
         if (confused === undefined || !hidden.some((i) => Math.min(first[i], 1 - first[i]) > 0.2)) continue;
         let run = 0;
         const predict: Predictor = async (tokens) => {
-          const prediction = exactPosteriorOfTokens(tokens, 8);
+          const prediction = exactPrediction(tokens, 8);
           if (run++ === 0) prediction[confused] = 0.5;
           return prediction;
         };

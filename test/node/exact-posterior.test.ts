@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { serializeCells } from '../../src/grid.js';
+import { mulberry32 } from '../../src/decoding.js';
 import { exactPosterior, fittingSquares, priorSquares } from '../../src/posterior.js';
-import { random } from '../helpers/random.js';
 
 /** The posterior the slow, obvious way, written apart from src/posterior.ts: draw every square, keep those
  *  that agree with each visible cell, count. */
@@ -60,7 +60,7 @@ function assertMatches(n: number, pixels: Uint8Array, mask: Uint8Array, name: st
 
 describe('exactPosterior', () => {
   it('matches brute-force enumeration at every grid size from 4 to 16, on random masks', () => {
-    const rand = random(17);
+    const rand = mulberry32(17);
     let nothingFits = 0;
     for (let n = 4; n <= 16; n++) {
       for (let trial = 0; trial < 24; trial++) {
@@ -131,7 +131,7 @@ describe('exactPosterior', () => {
   });
 
   it('takes the attribute strings too, whitespace ignored', () => {
-    const rand = random(5);
+    const rand = mulberry32(5);
     for (const n of [4, 8, 16]) {
       const { pixels, mask } = randomCase(n, rand, false);
       const rows = (cells: Uint8Array) => serializeCells(cells).match(new RegExp(`.{${n}}`, 'g'))!.join(' ');

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import {
   BLACK, MASKED, WHITE, findSquare, isSquare, parseCells, serializeCells, toTokens, validateGridSize,
 } from '../../src/grid.js';
-import { renderSquare, squares } from '../helpers/posterior.js';
+import { priorSquares } from '../../src/posterior.js';
+import { renderSquare } from '../../training/mask-families.js';
 
 describe('parseCells', () => {
   it('reads 0/1 characters row-major and ignores whitespace', () => {
@@ -93,7 +94,7 @@ describe('validateGridSize', () => {
 describe('findSquare and isSquare', () => {
   it('recognise every placement of the prior', () => {
     for (const n of [4, 6, 8]) {
-      for (const square of squares(n)) assert.deepEqual(findSquare(renderSquare(square, n), n), square);
+      for (const square of priorSquares(n)) assert.deepEqual(findSquare(renderSquare(square, n), n), square);
     }
   });
 
