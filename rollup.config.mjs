@@ -78,7 +78,7 @@ function minifyStyles() {
         return `unsafeCSS(\`${minified}\`)`;
       });
       // The sheet is one literal with no interpolations: unsafeCSS of that text is the same CSSResult, and
-      // leaves out the css tag and its error message (about 100 bytes gzipped, what show-attention costs).
+      // leaves out the css tag and its error message (about 100 bytes gzipped, most of what show-attention costs).
       if (transformed === code || code.includes('${')) this.error('square-inpainter.styles.ts: expected one css`` literal without ${}');
       transformed = transformed.replace(/import \{ css \} from 'lit';/, "import { unsafeCSS } from 'lit';");
       return { code: transformed, map: null };

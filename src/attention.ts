@@ -1,22 +1,36 @@
 /**
  * `show-attention`, loaded only when an element shows attention (a chunk of its own, dist/attention.js): the
  * attention export of the bundled model for the grid size, and what it draws. Focusing or hovering a cell shades
- * every cell by its share of that cell's attention (the `attention` part and `--square-inpainter-a`, set through
- * the CSSOM), appends where most of it went to the cell's label, and says so in a polite live region.
+ * every cell by its share of that cell's attention (the `attention` part and `--square-inpainter-a`), appends
+ * where most of it went to the cell's label, and says so in a polite live region.
  *
- * The cells are the element's template; this controller adds to them after each update of the host (part,
- * custom property, label suffix) and takes it away when `show-attention` goes off, so the entry module pays only
- * for the property and the import().
+ * The host configures the controller with callbacks (whether attention is shown, its input, its fill, its cells),
+ * as material-web's ListController is, and asks it as it renders what each cell adds (`cell`) and for the live
+ * region (`renderNote`): the host's template alone writes the cells' part, label and custom properties. The
+ * controller adds to the shadow root only its stylesheet and its pointer and focus listeners, so the entry module
+ * pays for the property, the import() and those few calls.
  */
-import type { ReactiveController } from 'lit';
+import { html, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import { attentionLabel, attentionShades, attentionTokens, cellPlace } from './attention-cells.js';
+import { cellView, type CellView, type Fill } from './cells.js';
 import type { Input } from './input.js';
 import type { Predictor } from './decoding.js';
 import { getAssetLocations, openModel, type ModelHandle } from './runtime/index.js';
-import type { SquareInpainter } from './square-inpainter.js';
 
-/** The host as this controller reads it: its last valid input (a private field, read here to spare the entry). */
-type Host = Pick<SquareInpainter, 'showAttention' | 'renderRoot' | 'addController'> & { input?: Input };
+/** What the attention controller reads from its host, each time it needs it. */
+export interface AttentionOptions {
+  /** Whether the host shows attention now (`show-attention`). */
+  shown(): boolean;
+  /** The host's last valid input; undefined while there is none. */
+  input(): Input | undefined;
+  /** The fill the host draws, if any: the strongest cell's label says what it shows. */
+  fill(): Fill | undefined;
+  /** The cells' elements, row-major: where the pointer and focus are. */
+  cells(): ArrayLike<HTMLElement>;
+}
+
+/** The element that shows attention: a Lit host whose cells are rendered into a shadow root. */
+export type AttentionHost = ReactiveControllerHost & { readonly renderRoot: HTMLElement | DocumentFragment };
 
 /** The bundled attention exports, one literal URL each, so bundlers emit them with this chunk. */
 function bundledAttentionModel(gridSize: number): URL | undefined {
@@ -39,23 +53,26 @@ sheet.replaceSync(`:host{--square-inpainter-attention:#f08c00}
 [part~=attention]{background-image:linear-gradient(color-mix(in srgb,var(--square-inpainter-attention) calc(var(--square-inpainter-a)*100%),transparent) 0 0);background-size:60% 60%;background-position:center;background-repeat:no-repeat}
 .attention-note{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}`);
 
-const SUFFIX = '; attends most to ';
-
-/** A cell's label as the element wrote it, without what this controller appended. */
-function baseLabel(cell: HTMLElement): string {
-  return (cell.getAttribute('aria-label') ?? '').split(SUFFIX)[0];
+/** What is drawn: the query cell, its row of the attention map, each cell's shade and where most of it went. */
+interface Drawing {
+  query: number;
+  /** The map `row` is a row of. */
+  map: Float32Array;
+  row: Float32Array;
+  shades: string[];
+  /** Where most of the query cell's attention went: `attends most to row 3, column 5 (visible white)`. */
+  label: string;
+  /** The live region's words: the query cell's place, then `label`. */
+  note: string;
 }
 
-const controllers = new WeakMap<SquareInpainter, AttentionController>();
-
-/** Gives `host` its attention controller, once. */
-export function attach(host: SquareInpainter): void {
-  if (!controllers.has(host)) controllers.set(host, new AttentionController(host));
-}
-
+/**
+ * Shades the host's grid by where the model looked for the hovered (else focused) cell. The host renders what
+ * `cell` and `renderNote` return, and keys its cells' render on `row`.
+ */
 export class AttentionController implements ReactiveController {
-  readonly #host: Host;
-  readonly #note = document.createElement('div');
+  readonly #host: AttentionHost;
+  readonly #options: AttentionOptions;
   #hover = -1;
   #focus = -1;
   #modelUrl = '';
@@ -64,73 +81,104 @@ export class AttentionController implements ReactiveController {
   /** The attention map of the tokens in `#tokens`, once it has arrived. */
   #tokens = '';
   #map?: Float32Array;
+  #drawing?: Drawing;
 
-  constructor(host: SquareInpainter) {
-    this.#host = host as unknown as Host;
-    this.#note.className = 'attention-note';
-    this.#note.setAttribute('role', 'status');
-    this.#note.setAttribute('part', 'attention-note');
-    const root = this.#host.renderRoot as ShadowRoot;
+  constructor(host: AttentionHost, options: AttentionOptions) {
+    this.#host = host;
+    this.#options = options;
+    const root = host.renderRoot as ShadowRoot;
     root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
-    root.append(this.#note);
     root.addEventListener('focusin', (event) => this.#point('#focus', event));
     root.addEventListener('focusout', () => this.#point('#focus'));
     root.addEventListener('pointerover', (event) => this.#point('#hover', event));
     root.addEventListener('pointerleave', () => this.#point('#hover'), true);
-    host.addController(this);
     // The chunk arrives after the pointer or focus may already be on a cell: start from where they are.
-    const cells = this.#cells();
+    const cells = Array.from(options.cells());
     this.#focus = cells.indexOf(root.activeElement as HTMLElement);
     this.#hover = cells.findIndex((cell) => cell.matches(':hover'));
-    this.#sync();
+    host.addController(this);
+    host.requestUpdate();
   }
 
-  hostUpdated(): void {
-    this.#sync();
+  /**
+   * The attention row of the cell whose attention is drawn, or undefined while none is. A new object whenever
+   * the query cell or the map changes: with the host's input and fill, what the cells' attention is drawn from.
+   */
+  get row(): Float32Array | undefined {
+    return this.#drawing?.row;
   }
 
-  hostDisconnected(): void {
-    this.#release();
-  }
-
-  #point(which: '#focus' | '#hover', event?: Event): void {
-    const index = event ? this.#cells().indexOf(event.target as HTMLElement) : -1;
-    if (which === '#focus') this.#focus = index;
-    else this.#hover = index;
-    this.#sync();
-  }
-
-  #cells(): HTMLElement[] {
-    return [...this.#host.renderRoot.querySelectorAll<HTMLElement>('[role="gridcell"]')];
-  }
-
-  /** Draws the attention of the hovered (else focused) cell, asking the model for the map when the picture changed. */
-  #sync(): void {
-    const input = this.#host.input;
-    const query = this.#hover >= 0 ? this.#hover : this.#focus;
-    if (!this.#host.showAttention || !input || input.modelSrc) {
-      this.#draw();
-      if (!this.#host.showAttention) this.#release();
+  /** Asks the model for the map when the picture changed, and works out what the host is about to draw. */
+  hostUpdate(): void {
+    const options = this.#options;
+    const shown = options.shown();
+    const input = options.input();
+    if (!shown) this.#release();
+    if (!shown || !input || input.modelSrc) {
+      this.#drawing = undefined;
       return;
     }
     const { gridSize: size, pixels, mask } = input;
     const tokens = attentionTokens(pixels, mask);
     const key = `${input.backend} ${size} ${tokens.join('')}`;
     if (key !== this.#tokens) {
+      // Opening another grid's export forgets the old one's tokens and map: this picture's come after.
+      const model = this.#open(input);
       this.#tokens = key;
       this.#map = undefined;
-      this.#request(input, tokens, key);
+      this.#request(model, tokens, key);
     }
     const count = size * size;
     const map = this.#map;
-    if (!map || query < 0 || query >= count) return this.#draw();
-    const row = map.subarray(query * count, (query + 1) * count);
-    const label = attentionLabel(row, size, this.#cells().map((cell) => baseLabel(cell)));
-    this.#draw(attentionShades(row), query, label);
-    this.#note.textContent = `${cellPlace(query, size)} ${label}`;
+    const query = this.#hover >= 0 ? this.#hover : this.#focus;
+    if (!map || query < 0 || query >= count) {
+      this.#drawing = undefined;
+      return;
+    }
+    // The same query on the same map keeps its row and shades: the host's cells need no new render for them.
+    const drawn = this.#drawing?.query === query && this.#drawing.map === map ? this.#drawing : undefined;
+    const row = drawn?.row ?? map.subarray(query * count, (query + 1) * count);
+    // The label reads what the strongest cell shows now (as the host labels it), which a new fill may have changed.
+    const fill = options.fill();
+    const labels = Array.from({ length: count }, (_, index) => cellView(index, pixels, mask, fill).label);
+    const label = attentionLabel(row, size, labels);
+    this.#drawing = { query, map, row, shades: drawn?.shades ?? attentionShades(row), label, note: `${cellPlace(query, size)} ${label}` };
   }
 
-  async #request(input: Input, tokens: Uint8Array, key: string): Promise<void> {
+  hostDisconnected(): void {
+    this.#release();
+  }
+
+  /**
+   * Cell `index` as the host draws it (`cell`) with what attention adds: the `attention` part, its shade and,
+   * on the query cell, where most of its attention went. `cell` itself while nothing is drawn.
+   */
+  cell(index: number, cell: Readonly<CellView>): Readonly<CellView> {
+    const drawing = this.#drawing;
+    if (!drawing) return cell;
+    return {
+      ...cell,
+      part: `${cell.part} attention`,
+      label: index === drawing.query ? `${cell.label}; ${drawing.label}` : cell.label,
+      attention: drawing.shades[index],
+    };
+  }
+
+  /** The polite live region that says where the query cell's attention went; present while the controller is. */
+  renderNote(): unknown {
+    return html`<div class="attention-note" part="attention-note" role="status">${this.#drawing?.note ?? ''}</div>`;
+  }
+
+  #point(which: '#focus' | '#hover', event?: Event): void {
+    const index = event ? Array.prototype.indexOf.call(this.#options.cells(), event.target) : -1;
+    if (index === (which === '#focus' ? this.#focus : this.#hover)) return;
+    if (which === '#focus') this.#focus = index;
+    else this.#hover = index;
+    this.#host.requestUpdate();
+  }
+
+  /** The attention export for `input`'s grid size, opened once; another size's export is released first. */
+  #open(input: Input): Promise<[ModelHandle, Predictor]> {
     const url = attentionModelUrl(input.gridSize);
     if (url !== this.#modelUrl) {
       this.#release();
@@ -138,27 +186,20 @@ export class AttentionController implements ReactiveController {
       const cellCount = input.gridSize ** 2;
       this.#model = openModel(url, input.backend).then((handle) => [handle, handle.createPredictor(cellCount, 'attention')]);
     }
+    return this.#model!;
+  }
+
+  /** The map for `tokens`, kept while `key` is still the picture shown. */
+  async #request(model: Promise<[ModelHandle, Predictor]>, tokens: Uint8Array, key: string): Promise<void> {
     try {
-      const map = await (await this.#model!)[1](tokens);
+      const map = await (await model)[1](tokens);
       if (key !== this.#tokens) return;
       this.#map = map;
-      this.#sync();
+      this.#host.requestUpdate();
     } catch (error) {
       // Shading is an aid: a missing attention export leaves the grid as it is, and says why in the console.
       if (key === this.#tokens) console.warn('square-inpainter: no attention', error);
     }
-  }
-
-  /** Shades the cells by `shades` and labels cell `query`, or takes both away. */
-  #draw(shades?: string[], query = -1, label = ''): void {
-    this.#cells().forEach((cell, index) => {
-      const base = baseLabel(cell);
-      cell.part.toggle('attention', !!shades);
-      if (shades) cell.style.setProperty('--square-inpainter-a', shades[index]);
-      else cell.style.removeProperty('--square-inpainter-a');
-      cell.setAttribute('aria-label', index === query ? base + SUFFIX + label.slice('attends most to '.length) : base);
-    });
-    if (!shades) this.#note.textContent = '';
   }
 
   #release(): void {

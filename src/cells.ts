@@ -19,6 +19,8 @@ export interface CellView {
   confidence: string;
   /** A filled cell's P(white), its `--p` custom property (the confidence ring is drawn from it), else undefined. */
   shade?: string;
+  /** With `show-attention` drawn: the cell's share of the query cell's attention, its `--square-inpainter-a`. */
+  attention?: string;
 }
 
 // Visible and hidden cells look the same every time: one shared (read-only) view each, nothing formatted per update.

@@ -1,4 +1,5 @@
 import { LitElement, html, noChange, nothing, type PropertyValues } from 'lit';
+import type { AttentionController } from './attention.js';
 import { cellView, sameOr, shownPixel, type Fill } from './cells.js';
 import { FormController } from './controllers/form-controller.js';
 import { GridEditingController } from './controllers/grid-editing-controller.js';
@@ -135,8 +136,10 @@ export class SquareInpainter extends LitElement {
   /** The last valid input, kept while the current one is invalid so the grid stays drawn. */
   private input?: Input;
   private inputError?: AttributeError;
-  /** What the cells were last rendered from: the input, the fill and the tab stop. */
+  /** What the cells were last rendered from: the input, the fill, the tab stop and the attention drawn. */
   #drawn?: unknown[];
+  /** `show-attention`'s controller, once its chunk has loaded. */
+  #attention?: AttentionController;
 
   readonly #inference = new InferenceController<Inpainted>(this, {
     task: (signal, complete) => this.#fill(signal, complete),
@@ -158,7 +161,7 @@ export class SquareInpainter extends LitElement {
     cell: (index) => ({ pixel: this.input!.pixels[index], hidden: this.input!.mask[index] }),
     shown: (index) => shownPixel(index, this.input!.pixels, this.input!.mask, this.#inference.value?.fill),
     setCell: (index, pixel, hidden) => this.#setCell(index, pixel, hidden),
-    cells: () => this.renderRoot.querySelectorAll<HTMLElement>('[role="gridcell"]'),
+    cells: () => this.#cells(),
   });
 
   readonly #form = new FormController<[string, string]>(this, {
@@ -217,7 +220,16 @@ export class SquareInpainter extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     if (INPUTS.some((name) => changed.has(name))) this.#autoInpaint();
     // show-attention's code is a chunk of its own, imported on first use: pages without it load none of it.
-    if (this.showAttention) import('./attention.js').then((m) => m.attach(this));
+    if (this.showAttention) {
+      import('./attention.js').then((m) => {
+        this.#attention ??= new m.AttentionController(this, {
+          shown: () => this.showAttention,
+          input: () => this.input,
+          fill: () => this.#inference.value?.fill,
+          cells: () => this.#cells(),
+        });
+      });
+    }
   }
 
   protected override render(): unknown {
@@ -230,7 +242,7 @@ export class SquareInpainter extends LitElement {
         @pointerdown=${editing.handlePointerdown} @pointermove=${editing.handlePointermove} @pointerup=${editing.handlePointerup}
         @pointercancel=${editing.handlePointerup}>${this.#renderRows()}</div>
       ${status === 'loading' ? this.#renderProgressBar() : nothing}
-      <div part="status" role="status" ?data-error=${status === 'error'}>${this.#statusText(status)}</div>`;
+      <div part="status" role="status" ?data-error=${status === 'error'}>${this.#statusText(status)}</div>${this.#attention?.renderNote()}`;
   }
 
   /**
@@ -240,7 +252,8 @@ export class SquareInpainter extends LitElement {
   #renderRows(): unknown {
     const input = this.input;
     const fill = this.#inference.value?.fill;
-    const drawn = [input, fill, this.#editing.focusIndex];
+    const attention = this.#attention;
+    const drawn = [input, fill, this.#editing.focusIndex, attention?.row];
     if (drawn.every((value, i) => value === this.#drawn?.[i])) return noChange;
     this.#drawn = drawn;
     if (!input) return nothing;
@@ -248,9 +261,11 @@ export class SquareInpainter extends LitElement {
     const focus = this.#editing.focusFor(size);
     return Array.from({ length: size }, (_, row) => html`<div part="row" role="row">${Array.from({ length: size }, (_, col) => {
       const index = row * size + col;
-      const cell = cellView(index, pixels, mask, fill);
+      const plain = cellView(index, pixels, mask, fill);
+      // With attention drawn, the controller adds its part, shade and label suffix: this template alone writes them.
+      const cell = attention?.cell(index, plain) ?? plain;
       return html`<div part=${cell.part} role="gridcell" tabindex=${index === focus ? 0 : -1} aria-label=${cell.label}
-        data-confidence=${cell.confidence} style=${cssProperties({ '--p': cell.shade })}></div>`;
+        data-confidence=${cell.confidence} style=${cssProperties({ '--p': cell.shade, '--square-inpainter-a': cell.attention })}></div>`;
     })}</div>`);
   }
 
@@ -275,6 +290,10 @@ export class SquareInpainter extends LitElement {
     const { backend, durationMs, fits } = this.#inference.value!.detail;
     // Whole milliseconds: fills that take about as long as the last leave the line, and the page's layout, alone.
     return `Filled on ${backend} in ${durationMs < 0.5 ? '<1' : Math.round(durationMs)} ms${fits === 0 ? ' · No single square fits the visible cells' : ''}`;
+  }
+
+  #cells(): NodeListOf<HTMLElement> {
+    return this.renderRoot.querySelectorAll<HTMLElement>('[role="gridcell"]');
   }
 
   get #editable(): boolean {

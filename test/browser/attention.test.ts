@@ -1,8 +1,10 @@
 import { expect, fixtureSync, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../dist/square-inpainter.js';
+import { attentionLabel } from '../../src/attention-cells.js';
+import { cellView } from '../../src/cells.js';
 import type { SquareInpainter } from '../../src/index.js';
-import { cellString, fetchedUrls, nextEvent, watchUnhandledRejections } from './support.js';
+import { cellString, cellsOf, fetchedUrls, nextEvent, watchUnhandledRejections } from './support.js';
 
 const N = 8;
 /** A 3×3 square at row 2, column 3, with its lower-right corner hidden. */
@@ -87,5 +89,42 @@ describe('<square-inpainter show-attention>', function () {
     expect(element.hasAttribute('show-attention')).to.equal(false);
     expect(all.some((cell) => cell.part.contains('attention'))).to.equal(false);
     expect(all[query].getAttribute('aria-label')).to.not.match(/attends/);
+  });
+
+  it('labels and shades every cell from the template as the focus moves, and takes both away on blur', async () => {
+    const element = fixtureSync<SquareInpainter>(
+      html`<square-inpainter grid-size="8" backend="wasm" show-attention pixels=${cellString(pixels)} mask=${cellString(mask)}></square-inpainter>`,
+    );
+    const { detail } = await nextEvent(element, 'inpaint');
+    await element.updateComplete;
+    // Each cell's own label, worked out from the inpaint event: the suffix may add to the query cell's alone.
+    const fill = { pixels: cellsOf(detail.pixels), probabilities: detail.probabilities, mask };
+    const labels = Array.from({ length: N * N }, (_, i) => cellView(i, pixels, mask, fill).label);
+    const attended = (index: number) => cells(element)[index].getAttribute('aria-label')!.includes('attends most');
+    const first = 4 * N + 5;
+    cells(element)[first].focus();
+    await waitUntil(() => attended(first), 'the first cell names its attention', { timeout: 60_000 });
+    // Another cell, visible white: the map is there, so only what is drawn changes.
+    const second = 2 * N + 3;
+    cells(element)[second].focus();
+    await waitUntil(() => attended(second), 'the second cell names its attention', { timeout: 60_000 });
+
+    const all = cells(element);
+    const row = (await ortAttention()).subarray(second * N * N, (second + 1) * N * N);
+    const top = Math.max(...row);
+    const label = attentionLabel(row, N, labels);
+    all.forEach((cell, i) => {
+      expect(shade(cell), `cell ${i}`).to.be.closeTo(row[i] / top, 1e-4);
+      expect(cell.getAttribute('aria-label'), `cell ${i}`).to.equal(i === second ? `${labels[i]}; ${label}` : labels[i]);
+    });
+    const note = element.shadowRoot!.querySelector('[part="attention-note"]')!;
+    expect(note.textContent).to.equal(`row 3, column 4 ${label}`);
+
+    // Nothing focused or hovered: the template draws the plain cells again, and the live region empties.
+    all[second].blur();
+    await element.updateComplete;
+    expect(all.some((cell) => cell.part.contains('attention') || cell.style.getPropertyValue('--square-inpainter-a') !== '')).to.equal(false);
+    all.forEach((cell, i) => expect(cell.getAttribute('aria-label'), `cell ${i}`).to.equal(labels[i]));
+    expect(note.textContent).to.equal('');
   });
 });
