@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { toTokens } from '../../src/grid.js';
+import { toTokens } from '../../src/model-io.js';
 import {
   exactPosterior, exactPredictor, renderSquare, squareIndex, squarePosterior, squares,
 } from '../helpers/posterior.js';
