@@ -3,7 +3,9 @@
  * and the words that name where most of it went. Pure: no DOM.
  */
 /** The model's input tokens for the picture the element shows: visible cells 0/1, hidden cells 2. */
-export { toTokens as attentionTokens } from './model-io.js';
+export function attentionTokens(pixels: Uint8Array, mask: Uint8Array): Uint8Array {
+  return pixels.map((pixel, index) => (mask[index] ? 2 : pixel));
+}
 
 /** The index of the largest weight of an attention row (the first, on a tie). */
 export function strongest(row: ArrayLike<number>): number {
