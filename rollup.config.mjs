@@ -140,7 +140,7 @@ const bench = {
   output: { dir: 'dist-bench', format: 'es', sourcemap: true, chunkFileNames: '[name].js' },
   plugins: [
     resolve({ browser: true }),
-    typescript({ tsconfig: './bench/tsconfig.json', outDir: 'dist-bench', declaration: false, declarationDir: null, sourceMap: true }),
+    typescript({ tsconfig: './bench/tsconfig.json' }),
     terser({ ecma: 2022, module: true, compress: { passes: 3 }, format: { comments: false } }),
   ],
 };
