@@ -5,8 +5,8 @@
  * waiting on it with a RuntimeLoadError; the next request starts a new one.
  */
 import { runtimeRunsOnPage, startWorker, type RuntimeBuild } from './assets.js';
-import { describeError, received, RuntimeLoadError } from './errors.js';
 import { fetchWasm, type ByteProgress } from './download.js';
+import { describeError, received, RuntimeLoadError } from './errors.js';
 import type { FromWorker, Request, ToWorker, WorkerPort } from './protocol.js';
 
 interface Pending {
