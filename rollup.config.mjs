@@ -1,6 +1,7 @@
 // Builds dist/square-inpainter.js (the element with Lit bundled in) and its lazy chunk dist/attention.js, and copies onnxruntime-web's own files
 // to dist/ort/, untouched but for their source-map comments. ORT stays out of the bundle: its threaded wasm starts workers from its own module
-// URL, which breaks once it is inlined, and a WASM-only page must never fetch the WebGPU build.
+// URL, which breaks once it is inlined, and a WASM-only page must never fetch the WebGPU build. Also builds the runtime worker
+// (dist/ort/square-inpainter-worker.js) and, outside the package, the bench's page code and worker (dist-bench/).
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -13,7 +14,7 @@ const require = createRequire(import.meta.url);
 const ortDist = path.dirname(require.resolve('onnxruntime-web'));
 
 /**
- * ORT entry points, imported by src/runtime/ort.ts, rewritten to their copies in dist/ort/: the `*.bundle.min.mjs`
+ * ORT entry points, imported by src/runtime/on-page.ts, rewritten to their copies in dist/ort/: the `*.bundle.min.mjs`
  * builds, which hold their glue code and find their wasm with a literal `new URL('….wasm', import.meta.url)`,
  * the form a host app's bundler follows.
  */
@@ -129,4 +130,19 @@ const worker = {
   ],
 };
 
-export default [element, worker];
+/**
+ * The bench's timing page code and its runtime worker (bench/harness.ts, bench/worker.ts), typed against the
+ * runtime's messages (src/runtime/protocol.ts), so a change there fails this build. dist-bench/ is not in the
+ * package: users never ship the bench's messages. Minified like the runtime worker, whose engine it runs.
+ */
+const bench = {
+  input: { harness: 'bench/harness.ts', worker: 'bench/worker.ts' },
+  output: { dir: 'dist-bench', format: 'es', sourcemap: true, chunkFileNames: '[name].js' },
+  plugins: [
+    resolve({ browser: true }),
+    typescript({ tsconfig: './bench/tsconfig.json' }),
+    terser({ ecma: 2022, module: true, compress: { passes: 3 }, format: { comments: false } }),
+  ],
+};
+
+export default [element, worker, bench];

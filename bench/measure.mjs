@@ -128,7 +128,8 @@ async function timeConfiguration(browser, origin, options, grid, modeName, flops
     },
     steady: {
       rounds: s.raw.length,
-      // Where the raw baseline of these rounds ran (the element's runtime worker, on its thread count).
+      // Where the raw baseline of these rounds ran (a runtime worker of the bench's own, on the element's engine,
+      // build and thread count).
       rawIn: element.rawIn ?? 'page',
       rawRun: { p50: round(rawP50), p95: round(percentile(s.raw, 95)) },
       oneShot: {
@@ -142,9 +143,9 @@ async function timeConfiguration(browser, origin, options, grid, modeName, flops
         runs: 1,
       },
       // Where one-shot's time beyond the raw run goes, each the p50 of a per-round difference. The messages: the
-      // round trip of a request the worker answers at once (a `time` of no runs). The runtime's fill code in the
-      // worker: a bare one-shot `fill` request's round trip less that and the raw run. The element's own path on
-      // the page: the event's durationMs less the bare fill's round trip. The render and layout are above.
+      // round trip of a request the worker answers at once (a `time` of no runs). The runtime's decode code in the
+      // worker: a bare one-shot `decode` request's round trip less that and the raw run. The element's own path on
+      // the page: the event's durationMs less the bare decode's round trip. The render and layout are above.
       oneShotOverhead: s.fillTrip?.length
         ? {
             messagesP50: round(percentile(s.emptyTrip, 50), 3),
@@ -314,15 +315,16 @@ function countFlops(modelsDir, grids) {
 
 /**
  * Starts the server and the browser, times every grid × mode of `options`, counts the bytes to the first inpaint
- * and returns the results (the content of bench/results.json). Every page loads `distDir`, a copy of dist/;
+ * and returns the results (the content of bench/results.json). Every page loads `distDir`, a copy of dist/, and
+ * `distBenchDir`, a copy of dist-bench/ (the timing page's code and the bench's runtime worker);
  * `onTiming(result, seconds)` is called after each timed configuration. The server and browser are closed at the
  * end, also on SIGINT/SIGTERM.
  */
-export async function measure(options, { modelsDir, distDir, onTiming = () => {} }) {
+export async function measure(options, { modelsDir, distDir, distBenchDir, onTiming = () => {} }) {
   const started = Date.now();
   const loadStart = os.loadavg()[0];
   const flops = countFlops(modelsDir, options.grids);
-  const server = await startServer({ root, models: options.models ? modelsDir : undefined, dist: distDir });
+  const server = await startServer({ root, models: options.models ? modelsDir : undefined, dist: distDir, distBench: distBenchDir });
   let browser;
   const stop = async () => {
     await browser?.close().catch(() => undefined);

@@ -68,17 +68,23 @@ async function main() {
     const file = path.join(modelsDir, `square-inpainter-${grid}.onnx`);
     if (!existsSync(file)) throw new Error(`bench: ${file} is missing (train it, or point --models at a folder that has it)`);
   }
-  if (!existsSync(path.join(root, 'dist/square-inpainter.js'))) throw new Error('bench: dist/ is not built; run npm run build first');
+  for (const built of ['dist/square-inpainter.js', 'dist-bench/harness.js']) {
+    if (!existsSync(path.join(root, built))) throw new Error(`bench: ${built} is not built; run npm run build first`);
+  }
   await mkdir(path.join(benchDir, '.tmp'), { recursive: true });
-  // A copy of dist/ taken now is what every page loads: a rebuild while the bench runs (a shared work tree,
-  // another npm test) must not mix two builds into one table.
+  // A copy of dist/ (and of the bench's own build, dist-bench/) taken now is what every page loads: a rebuild while
+  // the bench runs (a shared work tree, another npm test) must not mix two builds into one table.
   const distDir = path.join(benchDir, '.tmp/dist');
-  await rm(distDir, { recursive: true, force: true });
-  await cp(path.join(root, 'dist'), distDir, { recursive: true });
+  const distBenchDir = path.join(benchDir, '.tmp/dist-bench');
+  for (const [from, to] of [['dist', distDir], ['dist-bench', distBenchDir]]) {
+    await rm(to, { recursive: true, force: true });
+    await cp(path.join(root, from), to, { recursive: true });
+  }
 
   const results = await measure(options, {
     modelsDir,
     distDir,
+    distBenchDir,
     onTiming: (result, seconds) =>
       console.log(
         `bench: ${result.grid}×${result.grid} ${result.mode}${result.fellBack ? ` (ran ${result.backend})` : ''}: raw ${ms(result.steady.rawRun.p50)} ms, one-shot ${result.steady.oneShotOverRaw}× raw, iterative ${result.steady.iterativeOverRunsTimesRaw}× (${result.steady.iterative.runs} runs × raw) [${seconds.toFixed(0)} s]`,

@@ -11,12 +11,13 @@ import { CONTENT_TYPES } from '../scripts/content-types.mjs';
 
 /**
  * Starts the server on a free port of 127.0.0.1. `models`, when given, is served as /models/ instead of the
- * repository's models/ (to bench other models than the bundled ones), and `dist` as /dist/.
+ * repository's models/ (to bench other models than the bundled ones), `dist` as /dist/ and `distBench` as /dist-bench/.
  * @returns {Promise<{origin: string, takeSent: () => {path: string, bytes: number}[], close: () => Promise<void>}>}
  */
-export async function startServer({ root, models, dist }) {
+export async function startServer({ root, models, dist, distBench }) {
   const modelsRoot = models && path.resolve(models);
   const distRoot = dist && path.resolve(dist);
+  const distBenchRoot = distBench && path.resolve(distBench);
   // Compressed once per file: gzip of the 27 MB wasm takes a second, and the bench loads it several times.
   const cache = new Map();
   const load = async (file) => {
@@ -46,8 +47,9 @@ export async function startServer({ root, models, dist }) {
     let file = path.join(root, decodeURIComponent(url.pathname));
     if (modelsRoot && url.pathname.startsWith('/models/')) file = path.join(modelsRoot, url.pathname.slice('/models/'.length));
     if (distRoot && url.pathname.startsWith('/dist/')) file = path.join(distRoot, url.pathname.slice('/dist/'.length));
+    if (distBenchRoot && url.pathname.startsWith('/dist-bench/')) file = path.join(distBenchRoot, url.pathname.slice('/dist-bench/'.length));
     const inside = (folder) => folder && file.startsWith(folder + path.sep);
-    if (!inside(root) && !inside(modelsRoot) && !inside(distRoot)) {
+    if (!inside(root) && !inside(modelsRoot) && !inside(distRoot) && !inside(distBenchRoot)) {
       response.writeHead(403).end('forbidden');
       return;
     }

@@ -3,9 +3,10 @@
  * sampled decoding. Pure: no DOM, no onnxruntime; any predictor will do.
  */
 import { DECODINGS, MAX_SEED, MAX_STEPS, type Decoding } from './decoding-options.js';
-import { MASKED, describe, toTokens, validateInteger } from './grid.js';
+import { MASKED, describe, validateInteger } from './grid.js';
+import { toTokens } from './model-io.js';
 
-export { DECODINGS, MAX_SEED, MAX_STEPS, type Decoding };
+export { MAX_SEED, MAX_STEPS, type Decoding };
 
 
 /**

@@ -69,22 +69,6 @@ export function serializeCells(cells: ArrayLike<number>): string {
 }
 
 /**
- * The model's input: each cell's pixel (BLACK/WHITE), or MASKED where `mask` is 1.
- * Writes into `out` when given (it must have the same length) and returns it.
- */
-export function toTokens(pixels: Uint8Array, mask: Uint8Array, out = new Uint8Array(pixels.length)): Uint8Array {
-  for (const [name, cells] of [['mask', mask], ['tokens', out]] as const) {
-    if (cells.length !== pixels.length) {
-      throw new RangeError(`${name} must have ${pixels.length} cells like pixels; got ${cells.length}`);
-    }
-  }
-  for (let i = 0; i < pixels.length; i++) {
-    out[i] = mask[i] ? MASKED : pixels[i] ? WHITE : BLACK;
-  }
-  return out;
-}
-
-/**
  * The white square of an image of the prior, or null when the image is not
  * exactly one filled axis-aligned white square of side 2..N-2 on black.
  */

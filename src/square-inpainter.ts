@@ -142,7 +142,7 @@ export class SquareInpainter extends LitElement {
   #attention?: AttentionController;
 
   readonly #inference = new InferenceController<Inpainted>(this, {
-    task: (signal, complete) => this.#fill(signal, complete),
+    task: (signal, complete) => this.#runInpaint(signal, complete),
     onComplete: ({ detail }) => {
       this.#form.setValue(detail.pixels);
       this.#emit('inpaint', detail);
@@ -301,7 +301,7 @@ export class SquareInpainter extends LitElement {
   }
 
   /** One request: the input as validated by the last update, the model, then decoding. */
-  #fill(signal: AbortSignal, complete: (result: Inpainted) => Inpainted | Promise<Inpainted>): Promise<Inpainted> {
+  #runInpaint(signal: AbortSignal, complete: (result: Inpainted) => Inpainted | Promise<Inpainted>): Promise<Inpainted> {
     if (this.inputError) throw this.inputError;
     const input = this.input;
     if (!input || !this.isConnected) throw new Error('inpaint() needs the element to be in the document');
@@ -309,12 +309,12 @@ export class SquareInpainter extends LitElement {
   }
 
   async #decode(input: Input, signal: AbortSignal, complete: (result: Inpainted) => Inpainted | Promise<Inpainted>): Promise<Inpainted> {
-    const { handle } = await this.#model.open(input);
+    const handle = await this.#model.open(input);
     signal.throwIfAborted();
     const started = performance.now();
     const { decoding, steps, seed } = input;
-    // The whole fill runs in the runtime worker: one message there, one back.
-    const decoded = await handle.fill(input.pixels, input.mask, { decoding, steps, seed, signal });
+    // The whole decode runs in the runtime worker: one message there, one back.
+    const decoded = await handle.decode(input.pixels, input.mask, { decoding, steps, seed, signal });
     const durationMs = performance.now() - started;
     const { pixels, probabilities, runs } = decoded;
     const mask = serializeCells(input.mask);

@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { DEFAULT_SAMPLE_STEPS, DEFAULT_STEPS, decode, type Decoding, type Predictor } from '../src/decoding.js';
 import { isSquare } from '../src/grid.js';
+import { toInt64Tokens, whiteProbabilities } from '../src/model-io.js';
 import { exactPrediction } from './exact-predictor.js';
 import { MASK_FAMILIES, maskCase } from './mask-families.js';
 
@@ -98,20 +99,13 @@ async function onnxBatchPredictor(modelPath: string, threads: number): Promise<B
   return async (batch) => {
     const cells = batch[0].length;
     const input = new BigInt64Array(batch.length * cells);
-    batch.forEach((tokens, b) => tokens.forEach((t, i) => (input[b * cells + i] = BigInt(t))));
+    batch.forEach((tokens, b) => toInt64Tokens(tokens, input, b * cells));
     // The batcher already serialises; this keeps the session to one run at a time whoever calls.
     const run = running.then(() => session.run({ tokens: new ort.Tensor('int64', input, [batch.length, cells]) }));
     running = run.catch(() => undefined);
     const { logits } = await run;
     const data = logits.data as Float32Array;
-    return batch.map((_, b) => {
-      const probabilities = new Float32Array(cells);
-      for (let i = 0; i < cells; i++) {
-        const at = 2 * (b * cells + i);
-        probabilities[i] = 1 / (1 + Math.exp(data[at] - data[at + 1]));
-      }
-      return probabilities;
-    });
+    return batch.map((_, b) => whiteProbabilities(data.subarray(2 * b * cells, 2 * (b + 1) * cells)));
   };
 }
 

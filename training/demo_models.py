@@ -35,8 +35,8 @@ GRIDS = (8, 16)
 
 
 def parity(model_path: Path, fixture: Path) -> float:
-    """training/parity.mjs's largest |onnxruntime - PyTorch| over the fixture's logits."""
-    out = subprocess.run(["node", str(ROOT / "training" / "parity.mjs"), str(model_path), str(fixture)], cwd=ROOT,
+    """training/parity.ts's largest |onnxruntime - PyTorch| over the fixture's logits."""
+    out = subprocess.run(["node", "--import", "tsx", str(ROOT / "training" / "parity.ts"), str(model_path), str(fixture)], cwd=ROOT,
                          check=True, stdout=subprocess.PIPE, text=True).stdout
     return float(out.split("=")[1].split()[0])
 

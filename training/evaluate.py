@@ -4,7 +4,7 @@
     /usr/bin/python3 -m training.evaluate --grid 16  # one of them
 
 A held-out set per grid size (seeded apart from training) holds PER_FAMILY masked images for each
-mask family. The exported .onnx runs in onnxruntime (Node, training/predict.mjs), and per family
+mask family. The exported .onnx runs in onnxruntime (Node, training/predict.ts), and per family
 and overall we report, over hidden cells:
   meanAbsError       mean |P_model(white) - P_exact(white)|
   certainAgreement   share of the cells the posterior makes certain (P = 0 or 1) that the model's argmax gets
@@ -58,8 +58,8 @@ def predict(model_path: Path, x: torch.Tensor) -> torch.Tensor:
     with tempfile.TemporaryDirectory() as tmp:
         tokens_path, out_path = Path(tmp) / "tokens.bin", Path(tmp) / "p.bin"
         tokens_path.write_bytes(x.to(torch.uint8).numpy().tobytes())
-        subprocess.run(["node", str(ROOT / "training" / "predict.mjs"), str(model_path), str(tokens_path),
-                        str(out_path), str(x.shape[1])], check=True)
+        subprocess.run(["node", "--import", "tsx", str(ROOT / "training" / "predict.ts"), str(model_path), str(tokens_path),
+                        str(out_path), str(x.shape[1])], cwd=ROOT, check=True)
         return torch.from_numpy(np.fromfile(out_path, dtype=np.float32).reshape(x.shape).copy())
 
 

@@ -43,11 +43,6 @@ export function pointAt(x: number, y: number, geometry: GridGeometry): CellPoint
   return [at(x - geometry.left), at(y - geometry.top)];
 }
 
-/** The cell under a point, or -1 outside the grid. */
-export function cellAt(x: number, y: number, geometry: GridGeometry, size: number): number {
-  return cellIndex(pointAt(x, y, geometry), size);
-}
-
 /**
  * The grid's cells on the line from cell `from` to cell `to` (a DDA walk, one cell per step along the longer
  * axis), without `from` and with `to`: what a stroke paints between two pointer moves however fast the pointer went.

@@ -3,7 +3,6 @@
  * load's progress and its `load`, and lets the session go when the model changes or the host leaves the page.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { Predictor } from '../decoding.js';
 import type { LoadDetail } from '../events.js';
 import { AttributeError } from '../input.js';
 import { bundledModelUrl, openModel, type BackendPreference, type ModelHandle } from '../runtime/index.js';
@@ -13,12 +12,6 @@ export interface ModelRequest {
   gridSize: number;
   modelUrl: string;
   backend: BackendPreference;
-}
-
-/** A loaded model: its session handle and the host's own predictor on it. */
-export interface LoadedModel {
-  handle: ModelHandle;
-  predict: Predictor;
 }
 
 export interface ModelOptions {
@@ -32,8 +25,8 @@ export interface ModelOptions {
 
 interface Slot {
   key: string;
-  ready: Promise<LoadedModel>;
-  loaded?: LoadedModel;
+  ready: Promise<ModelHandle>;
+  loaded?: ModelHandle;
   released: boolean;
 }
 
@@ -61,11 +54,11 @@ export class ModelController implements ReactiveController {
   }
 
   /** The model for `request`, opened (or joined) once per model URL, backend and cell count. */
-  open(request: ModelRequest): Promise<LoadedModel> {
+  open(request: ModelRequest): Promise<ModelHandle> {
     const cellCount = request.gridSize * request.gridSize;
     const key = `${request.backend} ${cellCount} ${request.modelUrl}`;
     // A model whose runtime worker was lost is opened again, in a new worker.
-    if (this.#slot?.key === key && !this.#slot.loaded?.handle.lost) return this.#slot.ready;
+    if (this.#slot?.key === key && !this.#slot.loaded?.lost) return this.#slot.ready;
     this.release();
     const slot: Slot = { key, released: false, ready: undefined! };
     this.#slot = slot;
@@ -85,10 +78,10 @@ export class ModelController implements ReactiveController {
           `model-src ${request.modelUrl} takes ${handle.cellCount} cells, but grid-size ${request.gridSize} needs ${cellCount}`,
         );
       }
-      slot.loaded = { handle, predict: handle.createPredictor(cellCount) };
+      slot.loaded = handle;
       this.#report(1);
       this.#options.onLoad(loadDetail(handle, request));
-      return slot.loaded;
+      return handle;
     });
     // A failed load is not kept: the next request tries again.
     slot.ready.catch(() => {
@@ -103,7 +96,7 @@ export class ModelController implements ReactiveController {
     if (!slot) return;
     this.#slot = undefined;
     slot.released = true;
-    slot.loaded?.handle.release();
+    slot.loaded?.release();
   }
 
   #report(totalProgress: number): void {

@@ -70,14 +70,15 @@ export const BUNDLED_BYTES = {
 };
 
 const moved: Partial<AssetLocations> = {};
-let runtimeStarted = false;
+/** Whether the runtime has asked for its wasm: from then on the wasm folder cannot move. */
+let wasmLocationUsed = false;
 
 /**
  * Moves the model and wasm folders, e.g. to a CDN or a static-assets path. Relative URLs resolve against the
  * page. Call it before the first element loads a model: the runtime reads the wasm location only once.
  */
 export function setAssetLocations(next: Partial<AssetLocations>): void {
-  if (next.wasm !== undefined && runtimeStarted) {
+  if (next.wasm !== undefined && wasmLocationUsed) {
     throw new Error('setAssetLocations: the wasm location must be set before the first model loads');
   }
   if (next.models !== undefined) moved.models = folderUrl(next.models);
@@ -98,9 +99,9 @@ export function bundledModelUrl(gridSize: number): string {
   return bundled?.href ?? new URL(`square-inpainter-${gridSize}.onnx`, getAssetLocations().models).href;
 }
 
-/** The wasm file of `build`, marking the runtime as started so the folder can no longer move. */
+/** The wasm file of `build`; from this first use on, the wasm folder can no longer move. */
 export function wasmUrlForRuntime(build: RuntimeBuild): string {
-  runtimeStarted = true;
+  wasmLocationUsed = true;
   return moved.wasm ? new URL(WASM_FILES[build], moved.wasm).href : bundledWasm(build).href;
 }
 

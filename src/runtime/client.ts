@@ -5,9 +5,8 @@
  * waiting on it with a RuntimeLoadError; the next request starts a new one.
  */
 import { runtimeRunsOnPage, startWorker, type RuntimeBuild } from './assets.js';
+import { fetchWasm, type ByteProgress } from './download.js';
 import { describeError, received, RuntimeLoadError } from './errors.js';
-import type { ByteProgress } from './fetch.js';
-import { fetchWasm } from './ort.js';
 import type { FromWorker, Request, ToWorker, WorkerPort } from './protocol.js';
 
 interface Pending {
@@ -142,7 +141,7 @@ export async function wasmFor(connection: Connection, build: RuntimeBuild, onByt
 }
 
 /** The worker has started `build`: the page lets go of its wasm. */
-export function runtimeStarted(connection: Connection, build: RuntimeBuild): void {
+export function markStarted(connection: Connection, build: RuntimeBuild): void {
   connection.started.add(build);
   connection.wasm.delete(build);
 }

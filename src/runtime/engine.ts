@@ -1,13 +1,14 @@
 /**
  * The runtime's working half, run by the runtime worker (worker.ts), or on the page where the host's bundler
  * leaves no onnxruntime-web module a worker can import (on-page.ts): onnxruntime-web's builds, the sessions,
- * their runs and whole fills (decoding.ts), answering the page's messages (protocol.ts). It imports
+ * their runs and whole decodes (decoding.ts), answering the page's messages (protocol.ts). It imports
  * onnxruntime-web only through the importer it is given, so the worker's script holds neither onnxruntime-web
  * nor `import.meta`.
  */
 import type * as OrtTypes from 'onnxruntime-web';
 import type { InferenceSession, Tensor, TypedTensor } from 'onnxruntime-web';
 import { decode, type Predictor } from '../decoding.js';
+import { toInt64Tokens, whiteProbabilities } from '../model-io.js';
 import { webGpuAdapter } from './adapter.js';
 import type { RuntimeBuild } from './assets.js';
 import { describeError, ModelLoadError, RuntimeLoadError, sendable } from './errors.js';
@@ -40,8 +41,6 @@ interface Session {
   cellCount: number | null;
   /** A predictor of `cellCount` cells through the runtime's queue; the one for `logits` is made once per count. */
   createPredictor(cellCount: number, output?: string): Predictor;
-  /** `repeats` raw `session.run` calls on `tokens`, each timed (the bench's baseline). */
-  time(tokens: Uint8Array, repeats: number): Promise<number[]>;
   release(): void;
 }
 
@@ -79,7 +78,7 @@ export function serve(endpoint: Endpoint, importOrt: OrtImporter): void {
     if (message.type === 'create') {
       const runtime = await loadRuntime(message.build, message.module, message.wasm);
       if (message.backend === 'webgpu') await checkAdapter();
-      const created = await createSession(runtime, message.model, message.backend, message.url, () =>
+      const created = await createInferenceSession(runtime, message.model, message.backend, message.url, () =>
         endpoint.postMessage({ type: 'started', id }),
       );
       const handle = nextSession++;
@@ -92,11 +91,11 @@ export function serve(endpoint: Endpoint, importOrt: OrtImporter): void {
       const values = (await session.createPredictor(message.tokens.length, message.output)(message.tokens)).slice();
       return [{ type: 'ran', id, values }, [values.buffer]];
     }
-    if (message.type === 'fill') {
+    if (message.type === 'decode') {
       const predict = session.createPredictor(message.pixels.length);
       let runs = 0;
       // A model run and the decoding after it end in microtasks, never giving the scope's task queue a turn: each
-      // run after the first waits for one, so the page's `abort` is read there and the fill stops before its next
+      // run after the first waits for one, so the page's `abort` is read there and the decode stops before its next
       // run (decode checks the signal), and sends nothing back.
       const yielding: Predictor = async (tokens) => {
         if (runs++) await nextTask();
@@ -104,9 +103,8 @@ export function serve(endpoint: Endpoint, importOrt: OrtImporter): void {
         return predict(tokens);
       };
       const result = await decode(yielding, message.pixels, message.mask, { ...message.options, signal });
-      return [{ type: 'filled', id, result }, [result.pixels.buffer, result.probabilities.buffer]];
+      return [{ type: 'decoded', id, result }, [result.pixels.buffer, result.probabilities.buffer]];
     }
-    if (message.type === 'time') return [{ type: 'timed', id, times: await session.time(message.tokens, message.repeats) }];
     throw new Error(`unknown request ${JSON.stringify(message.type)}`);
   };
 
@@ -123,7 +121,7 @@ export function serve(endpoint: Endpoint, importOrt: OrtImporter): void {
     running.set(message.id, controller);
     try {
       const [reply, transfer] = await answer(message, controller.signal);
-      // A request the page gave up on gets no answer: nothing of a stale fill reaches the page.
+      // A request the page gave up on gets no answer: nothing of a stale decode reaches the page.
       if (!controller.signal.aborted) endpoint.postMessage(reply, transfer ?? []);
     } catch (error) {
       if (!controller.signal.aborted) endpoint.postMessage({ type: 'failed', id: message.id, error: sendable(error) });
@@ -178,7 +176,8 @@ async function checkAdapter(): Promise<void> {
   if (!(await webGpuAdapter())) throw new Error('no WebGPU adapter in the runtime worker');
 }
 
-function createSession(runtime: Runtime, model: Uint8Array, backend: Backend, url: string, onStarted: () => void): Promise<Session> {
+/** Creates onnxruntime-web's session of `model` on `backend`, checks it against the model contract and warms it up. */
+function createInferenceSession(runtime: Runtime, model: Uint8Array, backend: Backend, url: string, onStarted: () => void): Promise<Session> {
   return runtime.exclusive(async () => {
     const { ort } = runtime;
     let session: InferenceSession;
@@ -194,7 +193,7 @@ function createSession(runtime: Runtime, model: Uint8Array, backend: Backend, ur
     }
     onStarted();
     const input = session.inputMetadata[0];
-    // `logits` is the contract's output; a model may add others (e.g. `attention`), which plain fills never fetch.
+    // `logits` is the contract's output; a model may add others (e.g. `attention`), which plain decodes never fetch.
     const outputName = session.outputNames.includes('logits') ? 'logits' : session.outputNames[0];
     const inputType = input?.isTensor ? input.type : undefined;
     const cells = input?.isTensor ? input.shape[1] : undefined;
@@ -202,23 +201,14 @@ function createSession(runtime: Runtime, model: Uint8Array, backend: Backend, ur
       if (session.inputNames.length !== 1 || session.outputNames.length < 1 || (inputType !== 'int64' && inputType !== 'int32')) {
         throw new Error('one int64 input tokens [batch, N*N] and one float32 output logits [batch, N*N, 2]');
       }
-      /** An input tensor of `cellCount` cells, reused by every run, and what writes tokens into it. */
-      const feedsFor = (cellCount: number) => {
+      /** A predictor of `cellCount` cells, with an input tensor of its own that every run writes its tokens into. */
+      const predictorFor = (cellCount: number, output = outputName): Predictor => {
         const data = inputType === 'int64' ? new BigInt64Array(cellCount) : new Int32Array(cellCount);
         const feeds: Record<string, Tensor> = { [input.name]: new ort.Tensor(inputType, data, [1, cellCount]) };
-        const fill =
-          data instanceof BigInt64Array
-            ? (tokens: Uint8Array) => {
-                for (let i = 0; i < cellCount; i++) data[i] = BIG_TOKENS[tokens[i]];
-              }
-            : (tokens: Uint8Array) => data.set(tokens);
-        return { feeds, fill };
-      };
-      const predictorFor = (cellCount: number, output = outputName): Predictor => {
-        const { feeds, fill } = feedsFor(cellCount);
         return async (tokens: Uint8Array) => {
           if (tokens.length !== cellCount) throw new RangeError(`predict: expected ${cellCount} tokens, got ${tokens.length}`);
-          fill(tokens);
+          if (data instanceof BigInt64Array) toInt64Tokens(tokens, data);
+          else data.set(tokens);
           const logits = (await session.run(feeds, [output]))[output] as TypedTensor<'float32'>;
           try {
             // Another output (`attention`) comes back as it is, copied out of the tensor disposed below.
@@ -228,13 +218,8 @@ function createSession(runtime: Runtime, model: Uint8Array, backend: Backend, ur
                 `the model's output ${outputName} has shape [${logits.dims.join(', ')}]; expected [1, ${cellCount}, 2] float32`,
               );
             }
-            const values = logits.data;
-            // Each run its own: fills of several elements on one session share this predictor.
-            const probabilities = new Float32Array(cellCount);
-            for (let i = 0; i < cellCount; i++) {
-              probabilities[i] = 1 / (1 + Math.exp(values[2 * i] - values[2 * i + 1]));
-            }
-            return probabilities;
+            // Each run its own array: decodes of several elements on one session share this predictor.
+            return whiteProbabilities(logits.data);
           } finally {
             logits.dispose();
           }
@@ -246,7 +231,7 @@ function createSession(runtime: Runtime, model: Uint8Array, backend: Backend, ur
         // cost (WebGPU compiles its shaders here) out of the first inpaint.
         await predictorFor(cellCount)(new Uint8Array(cellCount).fill(2));
       }
-      /** The predictor of each cell count, kept for every fill: its input tensor is made once. */
+      /** The predictor of each cell count, kept for every decode: its input tensor is made once. */
       const predictors = new Map<number, Predictor>();
       return {
         cellCount,
@@ -257,19 +242,6 @@ function createSession(runtime: Runtime, model: Uint8Array, backend: Backend, ur
           if (output === undefined) predictors.set(count, queued);
           return queued;
         },
-        time: (tokens, repeats) =>
-          runtime.exclusive(async () => {
-            const { feeds, fill } = feedsFor(tokens.length);
-            fill(tokens);
-            const times: number[] = [];
-            for (let i = 0; i < repeats; i++) {
-              const started = performance.now();
-              const outputs = await session.run(feeds, [outputName]);
-              times.push(performance.now() - started);
-              outputs[outputName].dispose();
-            }
-            return times;
-          }),
         release() {
           runtime.exclusive(() => session.release()).catch(() => undefined);
         },
@@ -280,5 +252,3 @@ function createSession(runtime: Runtime, model: Uint8Array, backend: Backend, ur
     }
   });
 }
-
-const BIG_TOKENS = [0n, 1n, 2n];

@@ -1,8 +1,10 @@
 /**
- * The only entry into onnxruntime-web: asset locations, backend choice, shared sessions; onnxruntime-web itself
- * runs in the runtime worker (worker.ts, engine.ts).
+ * What the element uses of the runtime: asset locations, the shared sessions and the runtime's errors.
+ * onnxruntime-web itself runs in the runtime worker (worker.ts, engine.ts).
  */
 export { BUNDLED_GRID_SIZES, bundledModelUrl, getAssetLocations, setAssetLocations, type AssetLocations } from './assets.js';
+export type { BackendPreference } from './backend.js';
 export { ModelLoadError, RuntimeLoadError } from './errors.js';
+export type { ProgressListener } from './load.js';
 export type { Backend } from './protocol.js';
-export { openModel, openSessionCount, type BackendPreference, type ModelHandle, type ProgressListener } from './sessions.js';
+export { openModel, type ModelHandle } from './registry.js';

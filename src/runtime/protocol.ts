@@ -1,7 +1,7 @@
 /**
  * The messages between the page (client.ts) and the runtime worker (engine.ts): the page downloads the model and
  * the wasm and sends their bytes; the worker imports onnxruntime-web from the URL the page names, holds the
- * sessions, and runs single model runs and whole fills.
+ * sessions, and answers single model runs and whole decodes.
  */
 import type { DecodeOptions, DecodeResult } from '../decoding.js';
 import type { RuntimeBuild } from './assets.js';
@@ -34,13 +34,11 @@ export type ToWorker =
   | { type: 'gpu'; id: number }
   /** One run: P(white) per cell of `logits`, or another output as the model gives it. */
   | { type: 'run'; id: number; session: number; tokens: Uint8Array; output?: string }
-  /** A whole fill (decoding.ts) in the worker. */
-  | { type: 'fill'; id: number; session: number; pixels: Uint8Array; mask: Uint8Array; options: Omit<DecodeOptions, 'signal'> }
-  /** Stops a run or fill the page gave up on: it sends nothing back. */
+  /** A whole decode (decoding.ts's `decode`) of the hidden cells in the worker. */
+  | { type: 'decode'; id: number; session: number; pixels: Uint8Array; mask: Uint8Array; options: Omit<DecodeOptions, 'signal'> }
+  /** Stops a run or decode the page gave up on: it sends nothing back. */
   | { type: 'abort'; id: number }
-  | { type: 'release'; session: number }
-  /** For the bench: `repeats` raw `session.run` calls on `tokens`, timed in the worker (ms each). */
-  | { type: 'time'; id: number; session: number; tokens: Uint8Array; repeats: number };
+  | { type: 'release'; session: number };
 
 export type FromWorker =
   /** The session exists; its warm-up run comes next. */
@@ -48,8 +46,7 @@ export type FromWorker =
   | { type: 'created'; id: number; session: number; cellCount: number | null }
   | { type: 'gpu'; id: number; available: boolean }
   | { type: 'ran'; id: number; values: Float32Array }
-  | { type: 'filled'; id: number; result: DecodeResult }
-  | { type: 'timed'; id: number; times: number[] }
+  | { type: 'decoded'; id: number; result: DecodeResult }
   | { type: 'failed'; id: number; error: SentError }
   /** Sent once by the worker: the Web Lock it holds for its whole life, which the page gets when it ends. */
   | { type: 'hold'; lock: string };

@@ -1,6 +1,6 @@
 /**
  * The runtime worker, `dist/ort/square-inpainter-worker.js`: one per page, shared by every element. It runs
- * onnxruntime-web (its start, the sessions, every run) and whole fills, so none of it blocks the page.
+ * onnxruntime-web (its start, the sessions, every run) and whole decodes, so none of it blocks the page.
  *
  * It imports onnxruntime-web at run time from the URL the page sends, the build's own file beside it, which the
  * host's bundler emitted as an asset: the script itself has no import of onnxruntime-web and no `import.meta`,

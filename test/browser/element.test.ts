@@ -1,7 +1,7 @@
 import { expect, fixture, fixtureSync, html, waitUntil } from '@open-wc/testing';
 import '../../dist/square-inpainter.js';
 import type { SquareInpainter } from '../../src/index.js';
-import { RELEASE_DELAY_MS } from '../../src/runtime/sessions.js';
+import { RELEASE_DELAY_MS } from '../../src/runtime/registry.js';
 import { cellString, fetchedUrls, modelUrl, nextEvent, recordEvents, settle, watchUnhandledRejections } from './support.js';
 
 const N = 8;

@@ -68,7 +68,7 @@ describe('runtime worker faults', function () {
     }
     expect((await inpainted).detail.seed).to.equal(6);
     await settle();
-    const fills = sent.filter((message) => message.type === 'fill').map((message) => message.id);
+    const fills = sent.filter((message) => message.type === 'decode').map((message) => message.id);
     const aborted = sent.filter((message) => message.type === 'abort').map((message) => message.id);
     expect(fills).to.have.length(5);
     expect(aborted).to.deep.equal(fills.slice(0, 4));

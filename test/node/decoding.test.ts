@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_STEPS, MAX_SEED, MAX_STEPS, decode, type Predictor } from '../../src/decoding.js';
-import { MASKED, findSquare, isSquare, toTokens } from '../../src/grid.js';
+import { MASKED, findSquare, isSquare } from '../../src/grid.js';
+import { toTokens } from '../../src/model-io.js';
 import { exactPrediction, exactPredictor, noisyPredictor } from '../../training/exact-predictor.js';
 import { MASK_FAMILIES, maskCase, type MaskCase } from '../../training/mask-families.js';
 import { squareIndex, squarePosterior } from '../helpers/posterior.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cellAt, cellsBetween, gridGeometry, navigate, pointAt } from '../../src/controllers/grid-navigation.js';
+import { cellIndex, cellsBetween, gridGeometry, navigate, pointAt } from '../../src/controllers/grid-navigation.js';
 
 describe('navigate (APG grid keys)', () => {
   const N = 4;
@@ -25,17 +25,17 @@ describe('navigate (APG grid keys)', () => {
   });
 });
 
-describe('cellAt (pointer strokes)', () => {
+describe('pointAt and cellIndex (pointer strokes)', () => {
   // An 8×8 grid at (100, 50): 10 px cells, 1 px gaps and padding, so 8 * 11 + 1 = 89 px wide.
   const geometry = gridGeometry(100, 50, 89, 1, 8);
   it('maps a point to the cell under it', () => {
-    assert.equal(cellAt(106, 56, geometry, 8), 0);
-    assert.equal(cellAt(100 + 11 * 3 + 5, 50 + 11 * 2 + 5, geometry, 8), 2 * 8 + 3);
-    assert.equal(cellAt(188, 138, geometry, 8), 63);
+    assert.equal(cellIndex(pointAt(106, 56, geometry), 8), 0);
+    assert.equal(cellIndex(pointAt(100 + 11 * 3 + 5, 50 + 11 * 2 + 5, geometry), 8), 2 * 8 + 3);
+    assert.equal(cellIndex(pointAt(188, 138, geometry), 8), 63);
   });
 
   it('gives -1 outside the grid', () => {
-    for (const [x, y] of [[90, 60], [120, 40], [200, 60], [120, 200]]) assert.equal(cellAt(x, y, geometry, 8), -1);
+    for (const [x, y] of [[90, 60], [120, 40], [200, 60], [120, 200]]) assert.equal(cellIndex(pointAt(x, y, geometry), 8), -1);
   });
 });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  BLACK, MASKED, WHITE, findSquare, isSquare, parseCells, serializeCells, toTokens, validateGridSize,
+  findSquare, isSquare, parseCells, serializeCells, validateGridSize,
 } from '../../src/grid.js';
 import { priorSquares } from '../../src/posterior.js';
 import { renderSquare } from '../../training/mask-families.js';
@@ -51,24 +51,6 @@ describe('serializeCells', () => {
     assert.equal(serializeCells([0, 1, 1, 0]), '0110');
     assert.equal(serializeCells(new Float32Array([0, 0.5, 1])), '011');
     assert.equal(serializeCells([]), '');
-  });
-});
-
-describe('toTokens', () => {
-  it('gives each visible pixel and 2 where the mask hides the cell', () => {
-    const tokens = toTokens(Uint8Array.of(0, 1, 1, 0), Uint8Array.of(0, 0, 1, 1));
-    assert.deepEqual([...tokens], [BLACK, WHITE, MASKED, MASKED]);
-  });
-
-  it('writes into the buffer it is given', () => {
-    const out = new Uint8Array(3).fill(9);
-    assert.equal(toTokens(Uint8Array.of(1, 0, 1), Uint8Array.of(1, 0, 0), out), out);
-    assert.deepEqual([...out], [2, 0, 1]);
-  });
-
-  it('rejects a mask or buffer of another length', () => {
-    assert.throws(() => toTokens(new Uint8Array(4), new Uint8Array(3)), { name: 'RangeError', message: /mask must have 4 cells/ });
-    assert.throws(() => toTokens(new Uint8Array(4), new Uint8Array(4), new Uint8Array(5)), { name: 'RangeError', message: /tokens must have 4 cells/ });
   });
 });
 

@@ -52,9 +52,9 @@ describe('ModelController', () => {
     assert.equal(model.ready, false);
     openings[0].onProgress!(0.5);
     openings[0].onProgress!(1);
-    openings[0].handle.resolve(fakeHandle(64, []));
-    const loaded = await ready;
-    assert.ok(loaded.predict);
+    const handle = fakeHandle(64, []);
+    openings[0].handle.resolve(handle);
+    assert.equal(await ready, handle);
     assert.deepEqual(progress, [0, 0.5, 1, 1]);
     assert.equal(model.progress, 1);
     assert.deepEqual(loads, [{ backend: 'wasm', adapter: null, reason: 'backend="wasm" asks for WASM', gridSize: 8, modelUrl: request().modelUrl }]);

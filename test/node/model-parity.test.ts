@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import * as ort from 'onnxruntime-node';
 // @ts-expect-error plain ESM helper shared with the Python smoke test
-import { parityErrors, PARITY_TOLERANCE } from '../../training/parity.mjs';
+import { parityErrors, PARITY_TOLERANCE } from '../../training/parity.js';
 
 const root = new URL('../../', import.meta.url);
 const manifest = JSON.parse(await readFile(new URL('models/manifest.json', root), 'utf8'));

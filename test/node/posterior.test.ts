@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { toTokens } from '../../src/grid.js';
+import { toTokens } from '../../src/model-io.js';
 import { exactPosterior, priorSquares } from '../../src/posterior.js';
 import { exactPrediction, exactPredictor } from '../../training/exact-predictor.js';
 import { MASK_FAMILIES, maskCase, renderSquare } from '../../training/mask-families.js';

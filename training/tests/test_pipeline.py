@@ -60,7 +60,7 @@ class PipelineTest(unittest.TestCase):
             self.assertTrue(np.all(bits & 0xFFFF == 0), init.name)
 
     def test_onnx_matches_pytorch_in_onnxruntime_node(self):
-        check = run("node", "training/parity.mjs", str(self.model), str(self.parity))
+        check = run("node", "--import", "tsx", "training/parity.ts", str(self.model), str(self.parity))
         self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
 
     def test_model_beats_a_constant_predictor(self):
