@@ -99,7 +99,7 @@ describe('GridEditingController: pointer strokes', () => {
     editing.handlePointerdown(at(0));
     editing.handlePointermove(at(1));
     editing.handlePointermove(at(2));
-    editing.handlePointerup(at(2));
+    editing.handlePointerup();
     editing.handlePointermove(at(3));
     assert.deepEqual(edits, [[0, 1, 0], [1, 1, 0], [2, 1, 0]]);
     assert.deepEqual(focused, [0]);
@@ -110,7 +110,7 @@ describe('GridEditingController: pointer strokes', () => {
     editing.handlePointerdown(at(0));
     editing.handlePointermove(at(N - 1));
     editing.handlePointermove(at(N * N - 1));
-    editing.handlePointerup(at(N * N - 1));
+    editing.handlePointerup();
     assert.deepEqual(
       edits.map(([index]) => index),
       [0, 1, 2, 3, 2 * N - 1, 3 * N - 1, 4 * N - 1],
@@ -121,7 +121,7 @@ describe('GridEditingController: pointer strokes', () => {
     const { editing, edits, mask } = setup('mask');
     editing.handlePointerdown(at(5));
     editing.handlePointermove(at(6));
-    editing.handlePointerup(at(6));
+    editing.handlePointerup();
     assert.deepEqual(edits, [[5, 0, 1], [6, 0, 1]]);
     assert.equal(mask[5], 1);
     editing.handlePointerdown(at(5));

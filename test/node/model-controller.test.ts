@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ModelController } from '../../src/controllers/model-controller.js';
-import type { Predictor } from '../../src/decoding.js';
+import { decode, type Predictor } from '../../src/decoding.js';
 import type { LoadDetail } from '../../src/events.js';
 import { AttributeError } from '../../src/input.js';
 import type { BackendPreference, ModelHandle, ProgressListener } from '../../src/runtime/index.js';
@@ -16,7 +16,16 @@ interface Opening {
 
 function fakeHandle(cellCount: number | null, released: string[], name = 'model'): ModelHandle {
   const predict: Predictor = async (tokens) => new Float32Array(tokens.length);
-  return { backend: 'wasm', adapter: null, reason: 'backend="wasm" asks for WASM', cellCount, createPredictor: () => predict, release: () => released.push(name) };
+  return {
+    backend: 'wasm',
+    adapter: null,
+    reason: 'backend="wasm" asks for WASM',
+    cellCount,
+    createPredictor: () => predict,
+    decode: (pixels, mask, options) => decode(predict, pixels, mask, options),
+    lost: false,
+    release: () => released.push(name),
+  };
 }
 
 function setup() {

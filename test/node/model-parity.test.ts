@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import * as ort from 'onnxruntime-node';
-// @ts-expect-error plain ESM helper shared with the Python smoke test
 import { parityErrors, PARITY_TOLERANCE } from '../../training/parity.js';
 
 const root = new URL('../../', import.meta.url);
