@@ -126,6 +126,10 @@ async function main(argv) {
 
 // Run as a command (npm's bin link is a symlink to this file), not when a test imports it.
 if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  // Piped into `head`, the listing may find its reader gone: that is no failure of the copy.
+  process.stdout.on('error', (error) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
   main(process.argv.slice(2)).then(
     (code) => (process.exitCode = code),
     (error) => {

@@ -13,25 +13,20 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { ISOLATION_HEADERS, serveFolder } from '../support/static-server.mjs';
 import {
-  cellCentre,
-  checkRequests,
+  checkPost,
+  checkStaticPicture,
   copyAssets,
   copyExample,
-  figuresOn,
+  DRAWN,
+  FILLED,
   folder,
   freePort,
   installPackage,
   launchBrowser,
-  openPage,
   requireCommand,
-  resourcesOf,
   run,
-  waitForFills,
 } from './support.mjs';
 
-/** The post's figures with hidden cells, which must fill, and those with none, drawn as they are. */
-const FILLED = ['puzzle-8', 'puzzle-16', 'draw', 'bert', 'cnn-local', 'cnn-dilated', 'attention'];
-const DRAWN = ['sample', 'exact'];
 const POST = 'posts/filling-in-squares/';
 
 let scratch;
@@ -101,77 +96,7 @@ test('hugo builds the post with its default configuration: the module once per p
 for (const name of ['root', 'subpath']) {
   test(`built at ${name === 'root' ? '/' : '/blog/'}: every figure of the post fills in Chromium, from the site's own files`, { timeout: 300_000 }, async (t) => {
     const { prefix, url, origin } = builds[name];
-    const opened = await openPage(browser, `${url}${POST}`);
-    const { page, context } = opened;
-    try {
-      const events = await waitForFills(page, FILLED);
-      const figures = await figuresOn(page);
-      assert.deepEqual(Object.keys(figures).sort(), [...FILLED, ...DRAWN].sort());
-      for (const [id, figure] of Object.entries(figures)) {
-        assert.ok(figure.defined, `#${id} is not upgraded`);
-        assert.equal(figure.cells, figure.gridSize ** 2, `#${id} draws ${figure.cells} cells`);
-        assert.equal(figure.hidden, 0, `#${id} still shows hidden cells`);
-      }
-      for (const id of FILLED) {
-        const { pixels, mask } = figures[id];
-        const filled = events[id].find((event) => event.type === 'inpaint').pixels.replace(/\s/g, '');
-        assert.ok([...filled].every((cell, i) => mask[i] === '1' || cell === pixels[i]), `#${id}: a visible cell changed`);
-        assert.equal(figures[id].filled, [...mask].filter((cell) => cell === '1').length, `#${id}: not every hidden cell is filled`);
-      }
-      for (const id of DRAWN) {
-        assert.equal(figures[id].filled, 0, `#${id} has nothing hidden`);
-        assert.equal(figures[id].white, [...figures[id].pixels].filter((cell) => cell === '1').length, `#${id} is not drawn as given`);
-      }
-      // The baselines come from the site's copy, under its base URL.
-      const loaded = events['cnn-local'].find((event) => event.type === 'load');
-      assert.equal(new URL(loaded.modelUrl).pathname, `${prefix}square-inpainter/dist/baselines/cnn-local-16.onnx`);
-
-      // The comparison says what it shows: one square fits, so the exact answer is that square; the BERT and the
-      // dilated CNN fill it in one run, the local CNN leaves cells beyond its window black.
-      const exact = await page.evaluate(async (bert) => {
-        const { exactPosterior } = await import(document.querySelector('script[type="module"]').src);
-        const { probabilities, fits } = exactPosterior(16, bert.pixels, bert.mask);
-        return { fits, pixels: [...probabilities].map((p) => (p > 0.5 ? '1' : '0')).join('') };
-      }, figures.bert);
-      assert.equal(exact.fits, 1);
-      assert.equal(figures.exact.pixels, exact.pixels, '#exact is not the one square that fits');
-      const fillOf = (id) => events[id].find((event) => event.type === 'inpaint').pixels.replace(/\s/g, '');
-      assert.equal(fillOf('bert'), exact.pixels, 'the BERT missed the exact answer');
-      assert.equal(fillOf('cnn-dilated'), exact.pixels, 'the dilated CNN missed the exact answer');
-      assert.notEqual(fillOf('cnn-local'), exact.pixels, 'the local CNN found the exact answer: the post says it cannot');
-
-      // Drawing on the grid: a stroke paints a visible black cell white, and the model fills again.
-      const fills = events.draw.filter((event) => event.type === 'inpaint').length;
-      const cell = await cellCentre(page, 'draw', 5 * 8 + 1);
-      await page.mouse.click(cell.x, cell.y);
-      await page.waitForFunction((count) => window.figureEvents.draw.filter((event) => event.type === 'inpaint').length > count, { timeout: 60_000 }, fills);
-      assert.equal((await figuresOn(page)).draw.pixels[5 * 8 + 1], '1', 'the stroke did not paint the cell');
-
-      // Attention: hovering a hidden cell says where the model looked for it.
-      const hovered = await cellCentre(page, 'attention', 5 * 8 + 3);
-      await page.mouse.move(hovered.x, hovered.y);
-      const note = await page.waitForFunction(
-        () => {
-          const text = document.getElementById('attention').shadowRoot.querySelector("[part~='attention-note']")?.textContent ?? '';
-          return text.includes('attends most to') && text;
-        },
-        { timeout: 60_000 },
-      );
-      t.diagnostic(`attention: ${await note.jsonValue()}`);
-
-      checkRequests(opened, origin, prefix);
-      const resources = await resourcesOf(page);
-      const firstFills = FILLED.map((id) => {
-        const first = events[id].find((event) => event.type === 'inpaint');
-        return `${id} ${(first.at / 1000).toFixed(2)} s (${first.runs} runs, durationMs ${Math.round(first.durationMs)})`;
-      });
-      t.diagnostic(`first fill after navigation, cold: ${firstFills.join('; ')}`);
-      const bytes = resources.reduce((sum, resource) => sum + resource.bytes, 0);
-      const packageBytes = resources.filter((resource) => resource.path.startsWith(`${prefix}square-inpainter/`)).reduce((sum, resource) => sum + resource.bytes, 0);
-      t.diagnostic(`${(bytes / 1e6).toFixed(2)} MB over ${opened.requests.length} requests (uncompressed), ${(packageBytes / 1e6).toFixed(2)} MB of them the package's files`);
-    } finally {
-      await context.close();
-    }
+    await checkPost(browser, { url: `${url}${POST}`, origin, prefix, assets: `${prefix}square-inpainter/` }, t);
   });
 }
 
@@ -179,26 +104,5 @@ for (const name of ['root', 'subpath']) {
 // downloads the wasm and the model and starts the runtime worker.
 test("a page with only a picture that hides nothing fetches the element's module and nothing else: < 100 KB of the package's files", { timeout: 120_000 }, async (t) => {
   const { prefix, url, origin } = builds.root;
-  const opened = await openPage(browser, `${url}posts/one-picture/`);
-  const { page, context } = opened;
-  try {
-    await page.waitForFunction(() => document.getElementById('picture')?.shadowRoot?.querySelectorAll("[part~='cell']").length === 256, { timeout: 60_000 });
-    // Long enough for a load to start: the element starts one, if it does, on its first update.
-    await page.waitForNetworkIdle({ idleTime: 2000, timeout: 60_000 });
-    checkRequests(opened, origin, prefix);
-    const figure = (await figuresOn(page)).picture;
-    assert.equal(figure.white, [...figure.pixels].filter((cell) => cell === '1').length, 'the picture is not drawn as given');
-    const fetched = (await resourcesOf(page)).filter((resource) => resource.path.startsWith(`${prefix}square-inpainter/`));
-    const bytes = fetched.reduce((sum, resource) => sum + resource.bytes, 0);
-    t.diagnostic(`the package's files fetched: ${fetched.map((resource) => `${resource.path} ${resource.bytes} B`).join(', ')}`);
-    assert.deepEqual(
-      fetched.map((resource) => resource.path).filter((file) => /\.(onnx|wasm|mjs)$|square-inpainter-worker/.test(file)),
-      [],
-      'a picture with nothing hidden fetched a model or the runtime',
-    );
-    assert.deepEqual(page.workers().map((worker) => worker.url()), [], 'the runtime worker started');
-    assert.ok(bytes < 100_000, `${bytes} B of the package's files`);
-  } finally {
-    await context.close();
-  }
+  await checkStaticPicture(browser, { url: `${url}posts/one-picture/`, origin, prefix, assets: `${prefix}square-inpainter/` }, t);
 });
