@@ -215,8 +215,8 @@ export const DRAWN = ['sample', 'exact'];
 /**
  * Opens the example post at `url` (the same figures on every example site) and checks each figure: filled where
  * it hides cells, drawn as given where it hides none, the comparison as the post describes it, a stroke on the
- * grid to draw on, attention on hover; every request on `origin` under `prefix` and none failing. `assets` is the
- * path the package's files are served from. Reports the time to each first fill and the bytes through `t`.
+ * grid to draw on, attention on hover; every request on `origin` under `prefix`, none failing, and the element's
+ * module fetched once. `assets` is the path the package's files are served from. Reports the time to each first fill and the bytes through `t`.
  */
 export async function checkPost(browser, { url, origin, prefix, assets }, t) {
   const opened = await openPage(browser, url);
@@ -278,6 +278,8 @@ export async function checkPost(browser, { url, origin, prefix, assets }, t) {
     t.diagnostic(`attention: ${await note.jsonValue()}`);
 
     checkRequests(opened, origin, prefix);
+    const modules = opened.requests.filter((requested) => new URL(requested).pathname === `${assets}dist/square-inpainter.js`);
+    assert.equal(modules.length, 1, "the element's module was not fetched exactly once");
     const resources = await resourcesOf(page);
     const firstFills = FILLED.map((id) => {
       const first = events[id].find((event) => event.type === 'inpaint');
