@@ -2,6 +2,9 @@
 // to dist/ort/, untouched but for their source-map comments. ORT stays out of the bundle: its threaded wasm starts workers from its own module
 // URL, which breaks once it is inlined, and a WASM-only page must never fetch the WebGPU build. Also builds the runtime worker
 // (dist/ort/square-inpainter-worker.js) and, outside the package, the bench's page code and worker (dist-bench/).
+// onnxruntime-web is a devDependency: the package ships these copies, and its type declarations (dist/types/) are only those
+// the public entry reaches, none naming onnxruntime-web.
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -34,6 +37,12 @@ const ORT_FILES = [
   'ort-wasm-simd-threaded.jspi.wasm',
 ];
 
+/**
+ * The demo's CNN baselines (demo/models/, written by training/demo_models.py) ship as dist/baselines/, for pages that
+ * compare them with the bundled BERT through `model-src`. Nothing loads them unless a page names them.
+ */
+const BASELINES = 'demo/models';
+
 function copyOrt() {
   return {
     name: 'copy-onnxruntime-web',
@@ -46,6 +55,46 @@ function copyOrt() {
         }
         this.emitFile({ type: 'asset', fileName: `ort/${file}`, source });
       }
+      for (const file of readdirSync(BASELINES).filter((name) => name.endsWith('.onnx') || name === 'manifest.json')) {
+        this.emitFile({ type: 'asset', fileName: `baselines/${file}`, source: await readFile(path.join(BASELINES, file)) });
+      }
+    },
+  };
+}
+
+/**
+ * Keeps only the declarations that `types/index.d.ts` reaches, and fails the build if one of them imports a package
+ * that is not a dependency: a TypeScript consumer with `skipLibCheck: false` has only the dependencies installed
+ * (onnxruntime-web is a devDependency). The runtime's internals (engine.ts names onnxruntime-web's types) are not
+ * part of the public types. dist/types/ is emptied first, so no declaration of an earlier build stays behind.
+ */
+function publicTypes() {
+  const dependencies = Object.keys(JSON.parse(readFileSync('package.json', 'utf8')).dependencies ?? {});
+  const isDependency = (specifier) => dependencies.some((name) => specifier === name || specifier.startsWith(`${name}/`));
+  return {
+    name: 'public-types',
+    buildStart() {
+      rmSync('dist/types', { recursive: true, force: true });
+    },
+    generateBundle(_, bundle) {
+      const declarations = Object.keys(bundle).filter((name) => name.startsWith('types/') && name.endsWith('.d.ts'));
+      const reached = new Set();
+      const pending = ['types/index.d.ts'];
+      while (pending.length) {
+        const name = pending.pop();
+        if (reached.has(name)) continue;
+        if (!bundle[name]) this.error(`public types: ${name} was not emitted`);
+        reached.add(name);
+        // Comments go first: a JSDoc example may show an import.
+        const text = String(bundle[name].source).replace(/\/\*[^]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+        for (const [, specifier] of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|reference\s+types=)['"]([^'"]+)['"]/g)) {
+          if (specifier.startsWith('.')) pending.push(path.posix.join(path.posix.dirname(name), specifier.replace(/\.js$/, '.d.ts')));
+          else if (!isDependency(specifier)) {
+            this.error(`public types: dist/${name} imports '${specifier}', which is not a dependency; keep it out of the types src/index.ts exports`);
+          }
+        }
+      }
+      for (const name of declarations) if (!reached.has(name)) delete bundle[name];
     },
   };
 }
@@ -107,6 +156,7 @@ const element = {
     resolve({ browser: true }),
     minifyStyles(),
     typescript({ tsconfig: './tsconfig.json', outDir: 'dist', declarationDir: 'dist/types', sourceMap: true }),
+    publicTypes(),
     // The element must stay under 16,000 bytes gzipped. Three passes, unused arguments dropped and the inlined
     // one-use function expressions written as arrows (none uses this, arguments or new) save about 50 bytes.
     terser({ ecma: 2022, module: true, compress: { passes: 3, keep_fargs: false, unsafe_arrows: true }, format: { comments: false } }),

@@ -1,6 +1,6 @@
 // The benchmark's measurements, in Debian's headless Chromium: <square-inpainter> against raw onnxruntime-web on
 // the same model and input in the same page (timeConfiguration), the bytes a page downloads to its first inpaint
-// (countBytes), the files' gzip sizes and the models' FLOPs (bench/flops.py). measure() runs them for the options
+// (countBytes), the files' gzip sizes, the npm package's size and the models' FLOPs (bench/flops.py). measure() runs them for the options
 // bench/run.mjs parsed and returns what bench/results.json holds; checkResults() is what CI's quick run asserts.
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -295,6 +295,21 @@ async function gzipSizes(distDir, modelsDir, grids) {
   ];
 }
 
+/**
+ * The npm package as `npm pack` makes it of the repository now (a dry run: no tarball written): the tarball's
+ * size, its unpacked size (what `npm install` puts in node_modules besides its dependencies) and its file count.
+ */
+export function packageSize() {
+  try {
+    const output = execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 16 * 2 ** 20 });
+    const [packed] = JSON.parse(output);
+    return { date: new Date().toISOString(), tarballBytes: packed.size, unpackedBytes: packed.unpackedSize, files: packed.entryCount };
+  } catch (error) {
+    console.warn(`bench: no package size (${String(error.message).split('\n')[0]})`);
+    return null;
+  }
+}
+
 function countFlops(modelsDir, grids) {
   const models = grids.map((grid) => path.join(modelsDir, `square-inpainter-${grid}.onnx`));
   const matmulPath = path.join(benchDir, '.tmp/matmul.onnx');
@@ -389,6 +404,7 @@ export async function measure(options, { modelsDir, distDir, distBenchDir, onTim
       longTasks,
       bytes,
       sizes: await gzipSizes(distDir, modelsDir, options.grids),
+      package: packageSize(),
     };
   } finally {
     await stop();

@@ -141,7 +141,11 @@ export function renderTables(results) {
     ['file', 'what', 'bytes', 'gzip'],
     results.sizes.map((s) => [`\`${s.path}\``, s.label, KB(s.bytes), `${KB(s.gzipBytes)} (${s.gzipBytes.toLocaleString('en-US')} B)`]),
   );
-  return { load, steady, overhead, compute, longTasks, bytes, sizes };
+  const p = results.package;
+  // Measured apart from a run (node -e "…packageSize()"), the package says when.
+  const taken = p && p.date.slice(0, 13) !== results.date.slice(0, 13) ? ` (taken ${p.date.slice(0, 16).replace('T', ' ')} UTC)` : '';
+  const npmPackage = p ? `tarball ${MB(p.tarballBytes)}, unpacked ${MB(p.unpackedBytes)}, ${p.files} files${taken}` : 'not measured in this run';
+  return { load, steady, overhead, compute, longTasks, bytes, sizes, npmPackage };
 }
 
 /** Which rows and parts were kept from an earlier run (bench/run.mjs's carryOver), and when those were taken. */
@@ -207,7 +211,7 @@ export function targetLines(results) {
 
 /** The tables and the targets as the console shows them. */
 export function summary(results, tables = renderTables(results)) {
-  return [tables.load, '', tables.steady, '', tables.overhead, '', tables.compute, '', tables.longTasks, '', tables.bytes, '', tables.sizes, '', ...targetLines(results)].join('\n');
+  return [tables.load, '', tables.steady, '', tables.overhead, '', tables.compute, '', tables.longTasks, '', tables.bytes, '', tables.sizes, '', `npm package: ${tables.npmPackage}`, '', ...targetLines(results)].join('\n');
 }
 
 export async function updateReadme(results, tables = renderTables(results)) {
@@ -251,6 +255,8 @@ export async function updateReadme(results, tables = renderTables(results)) {
     '**File sizes** (gzip at zlib\'s default level)',
     '',
     tables.sizes,
+    '',
+    `**npm package** (\`npm pack\` of the repository): ${tables.npmPackage}`,
     '',
     '**Targets**',
     '',

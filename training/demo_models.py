@@ -8,7 +8,8 @@ models' contract (input `tokens` int64 [batch, N*N], 0 black, 1 white, 2 hidden;
 report measured them unrounded), and a parity fixture test/fixtures/parity-{arch}-{N}.json. Then the .onnx runs
 in onnxruntime-node over evaluate.py's held-out set: its largest difference from the checkpoint in PyTorch
 (P(white), every held-out cell), and evaluate.py's figures against the exact posterior. All of it goes into
-demo/models/manifest.json. These files ship with the demo page, not in the npm package (package.json `files`).
+demo/models/manifest.json. The build copies these files into the npm package as dist/baselines/ (rollup.config.mjs),
+for pages that compare the baselines with the bundled BERT through `model-src`.
 """
 from __future__ import annotations
 
@@ -88,7 +89,7 @@ def main() -> None:
             models.append(entry)
     manifest = {
         "description": "The CNN baselines of docs/evaluation.md, exported for the demo page to compare with the "
-                       "bundled BERT (model-src). Not part of the npm package. Written by "
+                       "bundled BERT (model-src); the npm package ships them as dist/baselines/. Written by "
                        "/usr/bin/python3 -m training.demo_models.",
         "models": models,
     }

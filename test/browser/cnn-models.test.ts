@@ -1,4 +1,4 @@
-// The demo's CNN baselines (demo/models/, not in the npm package) behind `model-src`: a model that follows the
+// The demo's CNN baselines (demo/models/, shipped in the npm package as dist/baselines/) behind `model-src`: a model that follows the
 // contract works like the bundled one, whatever its architecture.
 import { expect, fixtureSync, html } from '@open-wc/testing';
 import '../../dist/square-inpainter.js';

@@ -2,13 +2,15 @@
 // whose bundlers come from the npm registry through its own lockfile), and the element inpainting in headless
 // Chromium from each way a host app ships it: a plain page with an import map, Vite (dev server, and build +
 // preview), webpack 5, Parcel 2 and rollup with no configuration for the package, and esbuild with the
-// README's recipe. Every request is intercepted: each must stay on the page's origin, and none may fail.
+// README's recipe. Every request is intercepted: each must stay on the page's origin, and none may fail. And the
+// tarball on its own: what `npm install` of it adds to an empty project (no onnxruntime-web), and its type
+// declarations checked by TypeScript with `skipLibCheck: false` there.
 //
 // Needs `npm run build` first (npm test does it) and the bundled models in models/.
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,12 +19,12 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import puppeteer from 'puppeteer-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
+import { NPM as npm, packTarball } from '../support/package.mjs';
 import { serveFolder } from '../support/static-server.mjs';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const apps = fileURLToPath(new URL('./apps/', import.meta.url));
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 let project;
 let browser;
@@ -82,8 +84,7 @@ before(async () => {
     assert.ok(existsSync(path.join(root, needed)), `${needed} is missing: run npm run build (and have the bundled models)`);
   }
   project = await mkdtemp(path.join(tmpdir(), 'square-inpainter-apps-'));
-  const { stdout } = await run(npm, ['pack', '--json', '--pack-destination', project], { cwd: root });
-  [packed] = JSON.parse(stdout);
+  packed = await packTarball(project);
   await cp(apps, project, { recursive: true, filter: (source) => !/[\\/](node_modules|out|\.parcel-cache)$/.test(source) });
   // The bundlers at the versions the lockfile pins, then the tarball as a user installs it.
   await run(npm, ['ci', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: project });
@@ -122,10 +123,67 @@ test('the tarball ships the module, its types, the onnxruntime-web builds and th
     'models/manifest.json',
     'models/square-inpainter-8.onnx',
     'models/square-inpainter-16.onnx',
+    'dist/baselines/cnn-local-8.onnx',
+    'dist/baselines/cnn-global-16.onnx',
+    'bin/square-inpainter-copy-assets.mjs',
+    'static-site/hugo/layouts/shortcodes/square-inpainter.html',
+    'static-site/jekyll/_includes/square-inpainter.html',
   ]) {
     assert.ok(files.includes(file), `${file} is not in the tarball`);
   }
-  assert.deepEqual(files.filter((f) => /^(src|test|training|demo|scripts|bench)\//.test(f)), []);
+  assert.deepEqual(files.filter((f) => /^(src|test|training|demo|scripts|bench|examples)\//.test(f)), []);
+  // Only the declarations the public entry reaches: the runtime's internals (engine.ts names onnxruntime-web) stay out.
+  assert.deepEqual(files.filter((f) => /^dist\/types\/runtime\/(engine|worker|on-page)\.d\.ts$/.test(f)), []);
+});
+
+/** Bytes of every file under `folder` (their sizes, as `du --apparent-size` counts them). */
+async function folderBytes(folder) {
+  let total = 0;
+  for (const entry of await readdir(folder, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) total += (await stat(path.join(entry.parentPath ?? entry.path, entry.name))).size;
+  }
+  return total;
+}
+
+test('npm install of the tarball into an empty project adds at most 70 MB, without onnxruntime-web, and its types check with skipLibCheck off', { timeout: 300_000 }, async (t) => {
+  const consumer = await mkdtemp(path.join(tmpdir(), 'square-inpainter-consumer-'));
+  try {
+    await writeFile(path.join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+    await run(npm, ['install', '--prefer-offline', '--no-audit', '--no-fund', packed.tarball], { cwd: consumer });
+    const installed = path.join(consumer, 'node_modules');
+    const bytes = await folderBytes(installed);
+    const own = await folderBytes(path.join(installed, 'square-inpainter'));
+    t.diagnostic(`tarball ${(packed.size / 1e6).toFixed(1)} MB, unpacked ${(packed.unpackedSize / 1e6).toFixed(1)} MB; node_modules after npm install: ${(bytes / 1e6).toFixed(1)} MB (the package ${(own / 1e6).toFixed(1)} MB, its dependencies ${((bytes - own) / 1e6).toFixed(1)} MB)`);
+    assert.equal(existsSync(path.join(installed, 'onnxruntime-web')), false, 'onnxruntime-web was installed');
+    assert.ok(bytes <= 70e6, `npm install added ${(bytes / 1e6).toFixed(1)} MB`);
+
+    // A TypeScript consumer of the public surface, with the dependencies npm installed and nothing else.
+    await writeFile(
+      path.join(consumer, 'main.ts'),
+      [
+        "import 'square-inpainter';",
+        "import { SquareInpainter, exactPosterior, type InpaintDetail, type LoadDetail, type Backend } from 'square-inpainter';",
+        "SquareInpainter.setAssetLocations({ models: './models/', wasm: './ort/' });",
+        "const element = document.createElement('square-inpainter');",
+        'element.gridSize = 8;',
+        "element.mask = '0'.repeat(64);",
+        "element.addEventListener('inpaint', (event) => { const detail: InpaintDetail = event.detail; console.log(detail.pixels, detail.durationMs); });",
+        "element.addEventListener('load', (event) => { const backend: Backend = (event as CustomEvent<LoadDetail>).detail.backend; console.log(backend); });",
+        'const inpainter: SquareInpainter = element;',
+        'inpainter.inpaint().then((result) => console.log(result.runs));',
+        "console.log(exactPosterior(8, '0'.repeat(64), '0'.repeat(64)).fits);",
+        '',
+      ].join('\n'),
+    );
+    const compilerOptions = { target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', lib: ['ES2022', 'DOM', 'DOM.Iterable'], strict: true, skipLibCheck: false, noEmit: true };
+    await writeFile(path.join(consumer, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['main.ts'] }));
+    const tsc = path.join(root, 'node_modules/typescript/bin/tsc');
+    const checked = await run(process.execPath, [tsc, '-p', consumer, '--listFiles'], { cwd: consumer }).catch((error) => assert.fail(`tsc: ${error.stdout}${error.stderr}`));
+    const declarations = checked.stdout.split('\n').filter((file) => file.includes('/node_modules/square-inpainter/'));
+    assert.ok(declarations.some((file) => file.endsWith('dist/types/index.d.ts')), 'tsc did not read the package types');
+  } finally {
+    await rm(consumer, { recursive: true, force: true });
+  }
 });
 
 /**

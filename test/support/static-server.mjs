@@ -16,9 +16,10 @@ export const ISOLATION_HEADERS = {
 /**
  * Serves `folder` on 127.0.0.1 and resolves with `{origin, close}`. Options: `headers` on every response
  * (cross-origin isolation by default), `gzip` to compress every body (Content-Length then goes, as with most
- * compressing servers), `contentLength: false` to send none (chunked), as some hosts do.
+ * compressing servers), `contentLength: false` to send none (chunked), as some hosts do, `port` to listen on that
+ * port (any free one by default).
  */
-export async function serveFolder(folder, { headers = ISOLATION_HEADERS, gzip = false, contentLength = true } = {}) {
+export async function serveFolder(folder, { headers = ISOLATION_HEADERS, gzip = false, contentLength = true, port = 0 } = {}) {
   const root = path.resolve(folder);
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -41,7 +42,7 @@ export async function serveFolder(folder, { headers = ISOLATION_HEADERS, gzip = 
       response.writeHead(404, { 'Content-Type': 'text/plain' }).end(`not found: ${url.pathname}`);
     }
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
     origin: `http://127.0.0.1:${server.address().port}`,
     close: () => new Promise((resolve) => server.close(resolve)),
