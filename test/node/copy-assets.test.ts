@@ -72,8 +72,8 @@ test('copies the module and its chunks, the WASM and JSPI builds, the worker and
   const target = path.join(scratch, 'plain');
   const { copied, skipped, totalBytes } = await copyAssets(target, { from: fakePackage });
   assert.deepEqual(await listFiles(target), [...SITE_FILES].sort());
-  assert.deepEqual(copied.map(({ file }: { file: string }) => file).sort(), [...SITE_FILES].sort());
-  assert.deepEqual(skipped.map(({ file }: { file: string }) => file).sort(), [...ASYNCIFY_FILES].sort());
+  assert.deepEqual(copied.map(({ file }) => file).sort(), [...SITE_FILES].sort());
+  assert.deepEqual(skipped.map(({ file }) => file).sort(), [...ASYNCIFY_FILES].sort());
   assert.equal(totalBytes, SITE_FILES.reduce((sum, file, index) => sum + (index + 1) * (file.endsWith('.wasm') ? 1000 : 1), 0));
 });
 
