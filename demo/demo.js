@@ -1,10 +1,12 @@
-// The demo page: the BERT (an editable <square-inpainter>), the exact posterior (the package's exactPosterior)
-// and a local CNN (a second <square-inpainter> with model-src) on the same picture, each fill scored against
-// the exact answer. It uses the built package as a page would.
+// The demo page: the BERT (an editable <square-inpainter> with show-attention), the exact posterior (the package's
+// exactPosterior), and the dilated and local CNN baselines (<square-inpainter>s with model-src) on the same picture,
+// each fill scored against the exact answer. It uses the built package as a page would.
 import { exactPosterior } from '../dist/square-inpainter.js';
 
 const bert = document.getElementById('bert');
 const cnn = document.getElementById('cnn');
+const dilated = document.getElementById('dilated');
+const models = [bert, dilated, cnn];
 const exactGrid = document.getElementById('exact');
 const form = document.getElementById('controls');
 const revealButton = document.getElementById('reveal');
@@ -56,16 +58,16 @@ function samplePicture() {
 /** Hands the picture to both elements and recomputes the exact answer. */
 function show({ refill = false } = {}) {
   document.body.classList.toggle('grid-8', size === 8);
-  markFilled('bert', false);
-  markFilled('cnn', false);
-  for (const element of [bert, cnn]) {
+  for (const element of models) {
+    markFilled(element.id, false);
     element.gridSize = size;
     element.pixels = cellString(pixels);
     element.mask = cellString(mask);
   }
   cnn.modelSrc = `./models/cnn-local-${size}.onnx`;
+  dilated.modelSrc = `./models/cnn-global-${size}.onnx`;
   // The same attributes give no new fill by themselves: ask for one (a new sample, with `sample` decoding).
-  if (refill) for (const element of [bert, cnn]) element.inpaint().catch(() => undefined);
+  if (refill) for (const element of models) element.inpaint().catch(() => undefined);
   drawExact();
   revealButton.disabled = !truth;
   if (!truth) setRevealed(false);
@@ -109,10 +111,8 @@ function scoreFill(detail) {
     `${certainWrong.length} certain cell${certainWrong.length === 1 ? '' : 's'} wrong; ${valid ? 'a valid square' : 'not a single square'}.`;
 }
 
-for (const [element, name] of [
-  [bert, 'bert'],
-  [cnn, 'cnn'],
-]) {
+for (const element of models) {
+  const name = element.id;
   const score = document.getElementById(`${name}-score`);
   element.addEventListener('inpaint', ({ detail }) => {
     score.className = 'score';
@@ -126,14 +126,16 @@ for (const [element, name] of [
 }
 bert.addEventListener('load', ({ detail }) => (status.textContent = `Models run on ${detail.backend}: ${detail.reason}.`));
 
-// The user edits the BERT's picture: the CNN and the exact answer follow, and the picture is no longer the demo's.
+// The user edits the BERT's picture: the CNNs and the exact answer follow, and the picture is no longer the demo's.
 bert.addEventListener('change', ({ detail }) => {
   pixels = cellsOf(detail.pixels);
   mask = cellsOf(detail.mask);
   if (truth && pixels.some((pixel, i) => !mask[i] && pixel !== truth[i])) truth = null;
-  markFilled('cnn', false);
-  cnn.pixels = detail.pixels;
-  cnn.mask = detail.mask;
+  for (const element of [dilated, cnn]) {
+    markFilled(element.id, false);
+    element.pixels = detail.pixels;
+    element.mask = detail.mask;
+  }
   drawExact();
   revealButton.disabled = !truth;
   if (!truth) setRevealed(false);
@@ -164,12 +166,11 @@ form.addEventListener('change', (event) => {
     size = Number(value);
     samplePicture();
   } else if (name === 'decoding' || name === 'backend') {
-    bert[name] = value;
-    cnn[name] = value;
+    for (const element of models) element[name] = value;
   } else if (name === 'tool') {
     bert.tool = value;
   } else if (name === 'showConfidence') {
-    bert.showConfidence = cnn.showConfidence = event.target.checked;
+    for (const element of models) element.showConfidence = event.target.checked;
   }
 });
 

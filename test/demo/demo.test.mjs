@@ -1,5 +1,5 @@
 // The demo (`npm start`) as a visitor meets it, on a phone (390×844) and a desktop (1280×900) in headless
-// Chromium: the BERT, the exact posterior and the local CNN all fill the same picture, nothing scrolls sideways,
+// Chromium: the BERT, the exact posterior and the dilated and local CNNs all fill the same picture, nothing scrolls sideways,
 // and on the desktop the controls sit beside the grids with the scores above the fold.
 // DEMO_SCREENSHOTS=<folder> saves a screenshot of each width there.
 import assert from 'node:assert/strict';
@@ -26,7 +26,7 @@ after(async () => {
   await server?.close();
 });
 
-/** Opens the demo at `width`×`height` and waits until all three panels have filled the first picture. */
+/** Opens the demo at `width`×`height` and waits until all four panels have filled the first picture. */
 async function openDemo(width, height) {
   const page = await browser.newPage();
   const problems = [];
@@ -35,7 +35,7 @@ async function openDemo(width, height) {
   await page.setViewport({ width, height, isMobile: width < 600, hasTouch: width < 600 });
   await page.goto(`${server.origin}/demo/`);
   await page
-    .waitForFunction(() => document.body.dataset.filled === 'bert cnn exact', { timeout: 120_000 })
+    .waitForFunction(() => document.body.dataset.filled === 'bert cnn dilated exact', { timeout: 120_000 })
     .catch(async (error) => {
       const state = await page.evaluate(() => ({
         filled: document.body.dataset.filled,
@@ -55,16 +55,16 @@ const layout = (page) =>
     return {
       scrollWidth: document.documentElement.scrollWidth,
       innerWidth: window.innerWidth,
-      panels: ['#bert', '#exact', '#cnn'].map(box),
+      panels: ['#bert', '#exact', '#dilated', '#cnn'].map(box),
       controls: box('#controls'),
-      scores: ['#bert-score', '#exact-score', '#cnn-score'].map((selector) => ({
+      scores: ['#bert-score', '#exact-score', '#dilated-score', '#cnn-score'].map((selector) => ({
         ...box(selector),
         text: document.querySelector(selector).textContent,
       })),
     };
   });
 
-test('on a 390 px phone the demo fills all three panels and nothing scrolls sideways', { timeout: 180_000 }, async () => {
+test('on a 390 px phone the demo fills all four panels and nothing scrolls sideways', { timeout: 180_000 }, async () => {
   const { page, problems } = await openDemo(390, 844);
   try {
     const { scrollWidth, innerWidth, panels, scores } = await layout(page);
@@ -88,6 +88,13 @@ test('on a 1280 px desktop the grids sit side by side, the controls beside them,
     for (const score of scores) assert.ok(score.bottom <= 900, `a score is below the fold: ${JSON.stringify(score)}`);
     assert.match(scores[0].text, /Error against exact: \d\.\d{3}/);
     assert.match(scores[2].text, /Error against exact: \d\.\d{3}/);
+    assert.match(scores[3].text, /Error against exact: \d\.\d{3}/);
+    // The BERT shows where it looked: hovering a cell shades the grid by its attention.
+    const cell = await page.evaluateHandle(() => document.querySelector('#bert').shadowRoot.querySelector('[role="gridcell"]'));
+    await cell.hover();
+    await page.waitForFunction(() => document.querySelector('#bert').shadowRoot.querySelectorAll('[part~="attention"]').length > 0, {
+      timeout: 60_000,
+    });
     assert.deepEqual(problems, []);
   } finally {
     await page.close();
