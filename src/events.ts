@@ -5,7 +5,10 @@
 import type { Decoding } from './decoding.js';
 import type { Backend } from './runtime/index.js';
 
-/** `load`: a model is ready. */
+/**
+ * `load`: a model is ready. An element with nothing hidden loads none (no `progress`, no `load`, nothing fetched)
+ * until a cell is hidden or, with `tool` set, the pointer enters its grid or focus comes into it.
+ */
 export interface LoadDetail {
   /** The backend the session really runs on, after any fallback from WebGPU. */
   backend: Backend;
@@ -26,13 +29,14 @@ export interface InpaintDetail {
   probabilities: Float32Array;
   /** The mask that was filled: N*N characters, 1 = hidden. */
   mask: string;
-  backend: Backend;
-  /** Wall time from the request to the result, in milliseconds (model loading excluded). */
+  /** The backend the model ran on; null when nothing was hidden, so no model ran (none loads for such a picture). */
+  backend: Backend | null;
+  /** Wall time from the request to the result, in milliseconds (model loading excluded); about 0 with nothing hidden. */
   durationMs: number;
   decoding: Decoding;
-  /** How many times the model ran. */
+  /** How many times the model ran: 0 when nothing was hidden. */
   runs: number;
-  /** The seed `sample` decoding used (drawn at random when the `seed` attribute is empty). */
+  /** The seed `sample` decoding used (drawn at random when the `seed` attribute is empty and a cell is hidden). */
   seed?: number;
   /**
    * How many squares of the prior agree with every visible cell, for the bundled models (absent with `model-src`,
@@ -72,7 +76,7 @@ export interface ChangeDetail {
   mask: string;
 }
 
-/** `progress`: the model is loading. */
+/** `progress`: the model is loading (when a model loads: see {@link LoadDetail}). */
 export interface ProgressDetail {
   /**
    * From 0 (started) to 1 (ready, just before `load`), never going back: the downloads of the model and of the

@@ -32,8 +32,10 @@ interface Inpainted {
  * @summary Fills in the hidden cells of an N×N black-and-white grid with a small transformer that runs in the
  * browser (onnxruntime-web on WebGPU or WASM). The prior: one white axis-aligned square on black.
  *
- * @fires load - A model is ready: `{backend, adapter, reason, gridSize, modelUrl}`.
- * @fires inpaint - The hidden cells are filled: `{pixels, probabilities, mask, backend, durationMs, decoding, runs, seed?, fits?}`.
+ * @fires load - A model is ready: `{backend, adapter, reason, gridSize, modelUrl}`. With nothing hidden none loads until a
+ *   cell is hidden or, with `tool` set, the pointer enters the grid or focus comes into it.
+ * @fires inpaint - The hidden cells are filled: `{pixels, probabilities, mask, backend, durationMs, decoding, runs, seed?, fits?}`;
+ *   with nothing hidden, the picture as it is, `backend` null and `runs` 0 (no model loaded or run).
  * @fires error - The element could not inpaint: `{type, message, attribute, cause}`; it recovers on the next valid change.
  * @fires change - The user edited the grid (pointer or keyboard): `{pixels, mask}`, already in the properties.
  * @fires progress - The model is loading: `{totalProgress}` from 0 to 1 over the whole load (1 just before `load`).
@@ -42,7 +44,7 @@ interface Inpainted {
  * @csspart row - One row of cells (`display: contents`).
  * @csspart cell - Every cell; with one of `cell-black`, `cell-white` (visible), `cell-hidden` (not yet filled),
  *   `cell-filled` (filled by the model; also `cell-filled-black` / `cell-filled-white` for its completed colour).
- * @csspart status - The line under the grid: loading, backend and time, or the error.
+ * @csspart status - The line under the grid: loading, backend and time, "Nothing hidden", or the error.
  * @csspart progress-bar - The loading bar, shown until the model is ready; its `::before` is the filled share.
  * @csspart attention - With `show-attention`, every cell while a cell is focused or hovered; tinted by `--square-inpainter-a`, its share.
  *
@@ -162,6 +164,7 @@ export class SquareInpainter extends LitElement {
     shown: (index) => shownPixel(index, this.input!.pixels, this.input!.mask, this.#inference.value?.fill),
     setCell: (index, pixel, hidden) => this.#setCell(index, pixel, hidden),
     cells: () => this.#cells(),
+    willEdit: () => this.#loadAhead(),
   });
 
   readonly #form = new FormController<[string, string]>(this, {
@@ -239,7 +242,7 @@ export class SquareInpainter extends LitElement {
     return html`<div part="grid" role="grid" aria-label="${size} by ${size} grid" style=${cssProperties({ '--grid-size': size })}
         aria-readonly=${!this.#editable} aria-disabled=${!!this.disabled || this.#form.disabled}
         aria-busy=${status === 'loading' || status === 'working'} @keydown=${editing.handleKeydown} @focusin=${editing.handleFocusin}
-        @pointerdown=${editing.handlePointerdown} @pointermove=${editing.handlePointermove} @pointerup=${editing.handlePointerup}
+        @pointerenter=${editing.handlePointerenter} @pointerdown=${editing.handlePointerdown} @pointermove=${editing.handlePointermove} @pointerup=${editing.handlePointerup}
         @pointercancel=${editing.handlePointerup}>${this.#renderRows()}</div>
       ${status === 'loading' ? this.#renderProgressBar() : nothing}
       <div part="status" role="status" ?data-error=${status === 'error'}>${this.#statusText(status)}</div>${this.#attention?.renderNote()}`;
@@ -275,21 +278,27 @@ export class SquareInpainter extends LitElement {
       style=${cssProperties({ '--progress': loaded })}></div>`;
   }
 
-  /** What the element is doing: an error stands until the next request; a request shows as loading or working. */
+  /**
+   * What the element is doing: an error stands until the next request; a request shows as loading or working;
+   * with nothing hidden there is nothing to load or wait for.
+   */
   #status(): Status {
     const inference = this.#inference;
     if (inference.error !== undefined) return 'error';
+    if (this.input?.mask.includes(1) === false) return 'done';
     if (inference.busy || !inference.value) return this.#model.ready && inference.busy ? 'working' : 'loading';
-    return 'done';
+    // A picture drawn without a model whose first cell was just hidden: its model loads, and the bar shows at once.
+    return inference.value.detail.backend || this.#model.ready ? 'done' : 'loading';
   }
 
   #statusText(status: Status): string {
     if (status === 'error') return `Error: ${errorDetail(this.#inference.error, this.input?.modelSrc ?? '').message}`;
     if (status === 'loading') return 'Loading model…';
     if (status === 'working') return 'Inpainting…';
-    const { backend, durationMs, fits } = this.#inference.value!.detail;
+    const detail = this.#inference.value?.detail;
     // Whole milliseconds: fills that take about as long as the last leave the line, and the page's layout, alone.
-    return `Filled on ${backend} in ${durationMs < 0.5 ? '<1' : Math.round(durationMs)} ms${fits === 0 ? ' · No single square fits the visible cells' : ''}`;
+    const done = detail?.backend ? `Filled on ${detail.backend} in ${detail.durationMs < 0.5 ? '<1' : Math.round(detail.durationMs)} ms` : 'Nothing hidden';
+    return done + (detail?.fits === 0 ? ' · No single square fits the visible cells' : '');
   }
 
   #cells(): NodeListOf<HTMLElement> {
@@ -309,16 +318,20 @@ export class SquareInpainter extends LitElement {
   }
 
   async #decode(input: Input, signal: AbortSignal, complete: (result: Inpainted) => Inpainted | Promise<Inpainted>): Promise<Inpainted> {
-    const handle = await this.#model.open(input);
+    // Nothing hidden, nothing to fill: no model is loaded for it (no download, no worker) and none runs. The picture
+    // is its own result, a task later as a fill's would be, so that listeners added after the update still hear it.
+    const handle = input.mask.includes(1) ? await this.#model.open(input) : await new Promise<undefined>((resolve) => setTimeout(resolve));
     signal.throwIfAborted();
     const started = performance.now();
     const { decoding, steps, seed } = input;
     // The whole decode runs in the runtime worker: one message there, one back.
-    const decoded = await handle.decode(input.pixels, input.mask, { decoding, steps, seed, signal });
+    const decoded = handle
+      ? await handle.decode(input.pixels, input.mask, { decoding, steps, seed, signal })
+      : { pixels: input.pixels, probabilities: Float32Array.from(input.pixels), runs: 0, seed: decoding === 'sample' ? seed : undefined };
     const durationMs = performance.now() - started;
     const { pixels, probabilities, runs } = decoded;
     const mask = serializeCells(input.mask);
-    const detail: InpaintDetail = { pixels: serializeCells(pixels), probabilities, mask, backend: handle.backend, durationMs, decoding, runs };
+    const detail: InpaintDetail = { pixels: serializeCells(pixels), probabilities, mask, backend: handle ? handle.backend : null, durationMs, decoding, runs };
     if (decoded.seed !== undefined) detail.seed = decoded.seed;
     // The bundled models are models of the square prior: say when no square of it fits what is visible
     // (O(N² + 1235) at N = 16, a few microseconds).
@@ -326,6 +339,16 @@ export class SquareInpainter extends LitElement {
     // A fill that shows what is drawn already keeps the drawn one: the cells need no new render.
     const fill = sameOr(this.#inference.value?.fill, { pixels, probabilities, mask: input.mask });
     return complete({ fill, detail });
+  }
+
+  /**
+   * Loads the model ahead of the first edit, once the pointer enters the grid or focus comes into it (with a tool
+   * set): the user's intent, as lite-youtube-embed warms its connections on the first `pointerover` and loads the
+   * player on click. Not when idle or in view, which would spend the runtime's megabytes on every reader who
+   * scrolls past without editing. A failed load is the fill's to report, when one needs the model.
+   */
+  #loadAhead(): void {
+    if (this.input && !this.inputError) this.#model.open(this.input).catch(() => undefined);
   }
 
   #autoInpaint(): void {

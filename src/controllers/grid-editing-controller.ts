@@ -19,6 +19,11 @@ export interface GridEditingOptions {
   setCell(index: number, pixel: number, hidden: number): void;
   /** The cells' elements, row-major. */
   cells(): ArrayLike<HTMLElement>;
+  /**
+   * The user may be about to edit: the pointer entered the grid, or focus came into it, while a tool is set. The
+   * host can load then what a fill will need, ahead of the first edit.
+   */
+  willEdit?(): void;
 }
 
 export class GridEditingController implements ReactiveController {
@@ -49,7 +54,10 @@ export class GridEditingController implements ReactiveController {
     return Math.min(this.focusIndex, size * size - 1);
   }
 
+  readonly handlePointerenter = (): void => this.#willEdit();
+
   readonly handleFocusin = (event: FocusEvent): void => {
+    this.#willEdit();
     const index = Array.prototype.indexOf.call(this.#options.cells(), event.target);
     if (index >= 0 && index !== this.focusIndex) {
       this.focusIndex = index;
@@ -110,6 +118,10 @@ export class GridEditingController implements ReactiveController {
   readonly handlePointerup = (): void => {
     this.#stroke = undefined;
   };
+
+  #willEdit(): void {
+    if (this.#options.tool()) this.#options.willEdit?.();
+  }
 
   #paint(index: number): void {
     const { tool, cell, shown, setCell } = this.#options;

@@ -33,7 +33,8 @@ const { models } = await getJson<{ models: DemoModel[] }>('/demo/models/manifest
 /** A CNN element on WASM, listening before it is in the document so that `load` cannot pass unheard. */
 async function cnnElement(model: DemoModel, modelUrl: string) {
   const element = fixtureSync<SquareInpainter>(
-    html`<square-inpainter grid-size=${model.gridSize} backend="wasm" decoding="one-shot" model-src=${modelUrl}></square-inpainter>`,
+    html`<square-inpainter grid-size=${model.gridSize} backend="wasm" decoding="one-shot" model-src=${modelUrl}
+      mask=${'1'.padEnd(model.gridSize ** 2, '0')}></square-inpainter>`,
   );
   const load = await nextEvent(element, 'load');
   return { element, load };

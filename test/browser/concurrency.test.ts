@@ -27,8 +27,8 @@ for (const backend of ['webgpu', 'wasm'] as const) {
     it(`loads an 8×8 and a 16×16 model created at once, both on ${backend}, and fills both at the same time, right every round`, async () => {
       const wrapper = await fixture<HTMLElement>(html`
         <div>
-          <square-inpainter grid-size="8" backend=${backend} decoding="one-shot"></square-inpainter>
-          <square-inpainter grid-size="16" backend=${backend} decoding="one-shot"></square-inpainter>
+          <square-inpainter grid-size="8" backend=${backend} decoding="one-shot" mask=${'1'.padEnd(64, '0')}></square-inpainter>
+          <square-inpainter grid-size="16" backend=${backend} decoding="one-shot" mask=${'1'.padEnd(256, '0')}></square-inpainter>
         </div>
       `);
       const elements = [...wrapper.querySelectorAll('square-inpainter')] as SquareInpainter[];

@@ -285,6 +285,8 @@ describe('<square-inpainter> editing, keyboard, forms and loading', function () 
     element.backend = 'wasm';
     // A model URL no other test used, so this element downloads it.
     element.modelSrc = '/models/square-inpainter-8.onnx?progress';
+    // A hidden cell: with nothing hidden the element loads no model.
+    element.mask = '1'.padEnd(N * N, '0');
     const progress = recordEvents(element, 'progress');
     const order: string[] = [];
     element.addEventListener('progress', () => order.push('progress'));

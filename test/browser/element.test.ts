@@ -237,14 +237,16 @@ describe('<square-inpainter> element', function () {
     const before = fetches();
     const first = document.createElement('square-inpainter');
     const second = document.createElement('square-inpainter');
-    for (const element of [first, second]) element.backend = 'wasm';
+    // One hidden cell each: with nothing hidden an element loads no model.
+    const oneHidden = '1'.padEnd(16 * 16, '0');
+    for (const element of [first, second]) Object.assign(element, { backend: 'wasm', mask: oneHidden });
     const loads = [nextEvent(first, 'load'), nextEvent(second, 'load')];
     document.body.append(first, second);
     await Promise.all(loads);
     expect(fetches() - before, 'model fetches for two elements').to.equal(1);
     first.remove();
     const third = document.createElement('square-inpainter');
-    third.backend = 'wasm';
+    Object.assign(third, { backend: 'wasm', mask: oneHidden });
     const thirdLoad = nextEvent(third, 'load');
     document.body.append(third);
     await thirdLoad;
@@ -258,7 +260,7 @@ describe('<square-inpainter> element', function () {
     third.remove();
     await settle(RELEASE_DELAY_MS + 300);
     const fourth = document.createElement('square-inpainter');
-    fourth.backend = 'wasm';
+    Object.assign(fourth, { backend: 'wasm', mask: oneHidden });
     const fourthLoad = nextEvent(fourth, 'load');
     document.body.append(fourth);
     await fourthLoad;

@@ -64,7 +64,7 @@ const BAD_INPUTS: BadInput[] = [
     attributes: { 'grid-size': '8', mask: '2'.repeat(64) },
     attribute: 'mask',
     message: [/mask/, /64 characters 0 or 1/, /"2"/],
-    fix: { mask: null },
+    fix: { mask: '1'.padEnd(64, '0') },
   },
   {
     name: 'a model-src that 404s',
@@ -119,6 +119,11 @@ const BAD_INPUTS: BadInput[] = [
   },
 ];
 
+/** One hidden cell for a grid of `gridSize` (16 when it is not a number): with nothing hidden no model loads. */
+function oneHidden(gridSize: string | null | undefined): string {
+  return '1'.padEnd((Number(gridSize) || 16) ** 2, '0');
+}
+
 describe('bad input', function () {
   this.timeout(120_000);
 
@@ -128,6 +133,7 @@ describe('bad input', function () {
     it(`reports ${bad.name} in an error event and recovers when it is fixed`, async () => {
       const element = document.createElement('square-inpainter');
       element.backend = 'wasm';
+      element.setAttribute('mask', oneHidden(bad.attributes['grid-size']));
       for (const [name, value] of Object.entries(bad.attributes)) element.setAttribute(name, value);
       const errored = nextEvent(element, 'error');
       const inpaints: Event[] = [];
@@ -145,6 +151,7 @@ describe('bad input', function () {
       expect(status.getBoundingClientRect().width).to.be.above(200);
 
       const recovered = nextEvent(element, 'inpaint');
+      if ('grid-size' in bad.fix) element.setAttribute('mask', oneHidden(bad.fix['grid-size']));
       for (const [name, value] of Object.entries(bad.fix)) {
         if (value === null) element.removeAttribute(name);
         else element.setAttribute(name, value);

@@ -33,7 +33,7 @@ describe('WebGPU fallback', function () {
   });
 
   it('falls back to wasm when webgpu is asked for but has no adapter', async () => {
-    const element = fixtureSync<SquareInpainter>(html`<square-inpainter grid-size="16" backend="webgpu"></square-inpainter>`);
+    const element = fixtureSync<SquareInpainter>(html`<square-inpainter grid-size="16" backend="webgpu" mask=${'1'.padEnd(256, '0')}></square-inpainter>`);
     const load = await nextEvent(element, 'load');
     expect(load.detail).to.include({ backend: 'wasm', adapter: null, reason: 'no WebGPU adapter on this page' });
     expect(element.shadowRoot!.querySelector('[part~="status"]')!.textContent).to.not.match(/Error/);

@@ -46,6 +46,8 @@ for (const backend of ['wasm', 'webgpu'] as const) {
         element.gridSize = gridSize;
         element.backend = backend;
         element.decoding = 'one-shot';
+        // A hidden cell: with nothing hidden the element loads no model.
+        element.mask = '1'.padEnd(gridSize * gridSize, '0');
         const loaded = nextEvent(element, 'load');
         document.body.append(element);
         const load = await loaded;
@@ -138,7 +140,7 @@ describe('backend auto', () => {
     const adapter = await gpu()?.requestAdapter();
     expect(adapter, 'this Chromium has no WebGPU adapter: check --enable-unsafe-webgpu').to.be.ok;
     expect(adapter!.info?.isFallbackAdapter, 'SwiftShader reports itself as a fallback adapter').to.equal(true);
-    const element = fixtureSync<SquareInpainter>(html`<square-inpainter grid-size="8"></square-inpainter>`);
+    const element = fixtureSync<SquareInpainter>(html`<square-inpainter grid-size="8" mask=${'1'.padEnd(64, '0')}></square-inpainter>`);
     const load = await nextEvent(element, 'load');
     expect(load.detail.backend).to.equal('wasm');
     expect(load.detail.adapter).to.be.a('string');
@@ -160,7 +162,7 @@ describe('backend auto', () => {
       });
     };
     try {
-      const element = fixtureSync<SquareInpainter>(html`<square-inpainter grid-size="8"></square-inpainter>`);
+      const element = fixtureSync<SquareInpainter>(html`<square-inpainter grid-size="8" mask=${'1'.padEnd(64, '0')}></square-inpainter>`);
       const load = await nextEvent(element, 'load');
       expect(load.detail.backend).to.equal('webgpu');
       expect(load.detail.reason).to.match(/^WebGPU on the adapter/);

@@ -137,3 +137,41 @@ describe('GridEditingController: pointer strokes', () => {
     assert.deepEqual(edits, []);
   });
 });
+
+describe('GridEditingController: ahead of an edit', () => {
+  /** A controller whose host counts the times it was told an edit may come. */
+  function counting(tool: 'draw' | 'mask' | null) {
+    const options = { tool, told: 0 };
+    const cells = [{}] as unknown as HTMLElement[];
+    const editing = new GridEditingController(new FakeHost(), {
+      size: () => 1,
+      tool: () => options.tool,
+      cell: () => ({ pixel: 0, hidden: 0 }),
+      shown: () => 0,
+      setCell: () => undefined,
+      cells: () => cells,
+      willEdit: () => options.told++,
+    });
+    return { editing, options, focusin: { target: cells[0] } as unknown as FocusEvent };
+  }
+
+  it('tells the host an edit may come when the pointer enters the grid or focus comes into it, with a tool set', () => {
+    for (const tool of ['draw', 'mask'] as const) {
+      const { editing, options, focusin } = counting(tool);
+      editing.handlePointerenter();
+      assert.equal(options.told, 1, `${tool}: pointerenter`);
+      editing.handleFocusin(focusin);
+      assert.equal(options.told, 2, `${tool}: focusin`);
+    }
+  });
+
+  it('tells it nothing without a tool (or with editing off), so a picture a reader hovers or tabs through loads nothing', () => {
+    const { editing, options, focusin } = counting(null);
+    editing.handlePointerenter();
+    editing.handleFocusin(focusin);
+    assert.equal(options.told, 0);
+    // A host without the callback is fine too.
+    const { editing: plain } = setup('draw');
+    plain.handlePointerenter();
+  });
+});
