@@ -7,6 +7,7 @@
 import { serve, type Endpoint, type Ort } from './engine.js';
 import type { RuntimeBuild } from './assets.js';
 import type { FromWorker, ToWorker, WorkerPort } from './protocol.js';
+import { nextTask } from './run-queue.js';
 
 /** A stand-in for the runtime worker, answering on the page. */
 export function startOnPage(): WorkerPort {
@@ -15,8 +16,9 @@ export function startOnPage(): WorkerPort {
     onmessage: null as ((event: MessageEvent<FromWorker>) => unknown) | null,
     onerror: null,
     postMessage(message: ToWorker) {
-      // Asynchronous, as a worker's messages are.
-      setTimeout(() => !ended && engine.onmessage?.({ data: message } as MessageEvent<ToWorker>));
+      // Asynchronous, as a worker's messages are, and in one line with the run queue's turns (run-queue.ts): an
+      // `abort` sent before a replaced fill's run was due is read before the queue would start it.
+      nextTask().then(() => !ended && engine.onmessage?.({ data: message } as MessageEvent<ToWorker>));
     },
     terminate() {
       ended = true;
@@ -25,7 +27,7 @@ export function startOnPage(): WorkerPort {
   const engine: Endpoint = {
     onmessage: null,
     postMessage(message: FromWorker) {
-      setTimeout(() => !ended && page.onmessage?.({ data: message } as MessageEvent<FromWorker>));
+      nextTask().then(() => !ended && page.onmessage?.({ data: message } as MessageEvent<FromWorker>));
     },
   };
   serve(engine, importBuild);
