@@ -165,14 +165,14 @@ async function checkAdapter(): Promise<void> {
 
 /**
  * Creates onnxruntime-web's session of `model` on `backend`, checks it against the model contract and warms it up.
- * The creation waits in the runtime's queue as loading work, behind every run already waiting there; the warm-up
- * is a run like any other.
+ * The creation waits in the runtime's queue as loading work, behind every run and warm-up waiting there; the
+ * warm-up behind every run of a fill.
  */
 async function createInferenceSession(runtime: Runtime, model: Uint8Array, backend: Backend, url: string, onStarted: () => void): Promise<Session> {
   const { ort, queue } = runtime;
   let session: InferenceSession;
   try {
-    session = await queue.add(() => ort.InferenceSession.create(model, { executionProviders: [backend], logSeverityLevel: 3 }), { loading: true });
+    session = await queue.add(() => ort.InferenceSession.create(model, { executionProviders: [backend], logSeverityLevel: 3 }), { kind: 'loading' });
   } catch (cause) {
     // onnxruntime-web says so when its backend itself did not start (its wasm, or its thread workers): the
     // runtime's fault, not the model's.
@@ -231,17 +231,19 @@ async function createInferenceSession(runtime: Runtime, model: Uint8Array, backe
         }, { signal });
       },
       release() {
-        queue.add(() => session.release(), { loading: true }).catch(() => undefined);
+        queue.add(() => session.release(), { kind: 'loading' }).catch(() => undefined);
       },
     };
-    if (created.cellCount !== null) {
+    const { cellCount } = created;
+    if (cellCount !== null) {
       // One run on an all-hidden grid before `load`: it checks the output's shape, and moves the first run's
       // cost (WebGPU compiles its shaders here) out of the first inpaint.
-      await created.run(new Uint8Array(created.cellCount).fill(2));
+      const warmUp = predictorFor(cellCount);
+      await queue.add(() => warmUp(new Uint8Array(cellCount).fill(2)), { kind: 'warm-up' });
     }
     return created;
   } catch (cause) {
-    await queue.add(() => session.release(), { loading: true }).catch(() => undefined);
+    await queue.add(() => session.release(), { kind: 'loading' }).catch(() => undefined);
     throw new ModelLoadError(`${url} does not follow the model contract (${describeError(cause)})`, { cause });
   }
 }

@@ -6,15 +6,20 @@
  * Two rules keep a page's figures from waiting on each other, whatever the backend's speed:
  * - A task whose caller gave up on it (its signal aborted) never starts: it leaves the queue at once, rejected
  *   with the signal's reason. A fill that a newer one replaced costs no model run.
- * - Runs go before loading work (`loading`: a session's creation or release): a model that loads holds back
- *   another model's fills by at most the creation already under way.
+ * - Fills' runs go first, then a new session's warm-up run, then a session's creation or release, each kind in
+ *   the order asked: a model that loads holds back another model's fills by at most the creation already under
+ *   way, and a model created while another waits for its warm-up does not delay that one's `load`.
  *
  * Before each task the queue gives the scope's task queue a turn: the page's aborts are read there, and a fill's
  * next run, asked for in the microtasks after its last one, is in the queue before anything is picked.
  */
 
+/** What a task is, in the order the queue serves them. */
+export type TaskKind = 'run' | 'warm-up' | 'loading';
+const ORDER: readonly TaskKind[] = ['run', 'warm-up', 'loading'];
+
 interface Waiting {
-  loading: boolean;
+  rank: number;
   start(): Promise<void>;
 }
 
@@ -22,8 +27,8 @@ export class RunQueue {
   readonly #waiting: Waiting[] = [];
   #draining = false;
 
-  /** Runs `task` in its turn; rejects with `signal`'s reason, without starting it, where that aborts first. */
-  add<T>(task: () => T | Promise<T>, { signal, loading = false }: { signal?: AbortSignal; loading?: boolean } = {}): Promise<T> {
+  /** Runs `task` (a `run` by default) in its turn; rejects with `signal`'s reason, without starting it, where that aborts first. */
+  add<T>(task: () => T | Promise<T>, { signal, kind = 'run' }: { signal?: AbortSignal; kind?: TaskKind } = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
       const onAbort = () => {
@@ -31,7 +36,7 @@ export class RunQueue {
         reject(signal!.reason);
       };
       const waiting: Waiting = {
-        loading,
+        rank: ORDER.indexOf(kind),
         start() {
           signal?.removeEventListener('abort', onAbort);
           return new Promise<T>((run) => run(task())).then(resolve, reject);
@@ -47,9 +52,10 @@ export class RunQueue {
     this.#draining = true;
     while (this.#waiting.length) {
       await nextTask();
-      const run = this.#waiting.findIndex((waiting) => !waiting.loading);
-      // Every task may have left during the turn (aborted).
-      const [next] = this.#waiting.splice(Math.max(run, 0), 1);
+      // The first task of the most urgent kind; every task may have left during the turn (aborted).
+      let first = 0;
+      this.#waiting.forEach((waiting, index) => waiting.rank < this.#waiting[first].rank && (first = index));
+      const [next] = this.#waiting.splice(first, 1);
       await next?.start();
     }
     this.#draining = false;

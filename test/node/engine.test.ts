@@ -120,6 +120,21 @@ describe('the runtime engine', () => {
     assert.deepEqual(log.slice(0, 4), ['run 4: 0,1,2', 'run 4: 1,2', 'run 4: 2', 'create 16']);
   });
 
+  it("runs a fill that waited for another model's creation before that model's warm-up", async () => {
+    const { log, send, answer, hold, open } = engine();
+    const small = await open(1, 4);
+    log.length = 0;
+    const releaseCreate = hold('create 16');
+    send({ type: 'create', id: 2, url: 'model-16', backend: 'wasm', build: 'wasm', module: 'ort.mjs', model: new Uint8Array([16]) });
+    while (!log.length) await sleep(1);
+    send({ type: 'decode', id: 3, session: small, pixels: new Uint8Array(4), mask: maskOf(4, [0]), options: {} });
+    await sleep(5);
+    releaseCreate();
+    assert.equal((await answer(3)).type, 'decoded');
+    assert.equal((await answer(2)).type, 'created');
+    assert.deepEqual(log, ['create 16', 'run 4: 0', 'run 16: all']);
+  });
+
   it("times a fill without its wait behind another model's creation", async () => {
     const { send, answer, hold, open } = engine();
     const small = await open(1, 4);

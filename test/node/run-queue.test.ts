@@ -68,14 +68,29 @@ describe('RunQueue', () => {
     const order: string[] = [];
     const busy = queue.add(() => gate.promise);
     const work = [
-      queue.add(() => order.push('create 16×16'), { loading: true }),
+      queue.add(() => order.push('create 16×16'), { kind: 'loading' }),
       queue.add(() => order.push('run 8×8 a')),
-      queue.add(() => order.push('release'), { loading: true }),
+      queue.add(() => order.push('release'), { kind: 'loading' }),
       queue.add(() => order.push('run 8×8 b')),
     ];
     gate.resolve();
     await Promise.all([busy, ...work]);
     assert.deepEqual(order, ['run 8×8 a', 'run 8×8 b', 'create 16×16', 'release']);
+  });
+
+  it("serves a new session's warm-up after the runs of fills and before creations", async () => {
+    const queue = new RunQueue();
+    const gate = deferred<void>();
+    const order: string[] = [];
+    const busy = queue.add(() => gate.promise);
+    const work = [
+      queue.add(() => order.push('create 16×16'), { kind: 'loading' }),
+      queue.add(() => order.push('warm up 8×8'), { kind: 'warm-up' }),
+      queue.add(() => order.push('run 8×8')),
+    ];
+    gate.resolve();
+    await Promise.all([busy, ...work]);
+    assert.deepEqual(order, ['run 8×8', 'warm up 8×8', 'create 16×16']);
   });
 
   it("puts a run asked for as the last one ends before the loading work already waiting (a fill's next run)", async () => {
@@ -85,7 +100,7 @@ describe('RunQueue', () => {
       for (const run of ['run 1', 'run 2', 'run 3']) await queue.add(() => order.push(run));
     };
     const filled = fill();
-    const created = queue.add(() => order.push('create'), { loading: true });
+    const created = queue.add(() => order.push('create'), { kind: 'loading' });
     await Promise.all([filled, created]);
     assert.deepEqual(order, ['run 1', 'run 2', 'run 3', 'create']);
   });
