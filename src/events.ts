@@ -27,8 +27,17 @@ export interface InpaintDetail {
   /** The mask that was filled: N*N characters, 1 = hidden. */
   mask: string;
   backend: Backend;
-  /** Wall time from the request to the result, in milliseconds (model loading excluded). */
+  /**
+   * The fill's own time in milliseconds: its model runs and decoding, timed in the runtime from its start there
+   * to its result. Neither loading this element's model nor waiting for the runtime counts (see `queuedMs`).
+   */
   durationMs: number;
+  /**
+   * The rest of the time from the request (once the element's model was ready) to the result, in milliseconds:
+   * waiting for the runtime, which one page's elements share (another model's loading, other fills' model runs),
+   * and the messages to the runtime worker and back. `durationMs + queuedMs` is the request's wall time.
+   */
+  queuedMs: number;
   decoding: Decoding;
   /** How many times the model ran. */
   runs: number;

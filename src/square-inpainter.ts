@@ -33,7 +33,7 @@ interface Inpainted {
  * browser (onnxruntime-web on WebGPU or WASM). The prior: one white axis-aligned square on black.
  *
  * @fires load - A model is ready: `{backend, adapter, reason, gridSize, modelUrl}`.
- * @fires inpaint - The hidden cells are filled: `{pixels, probabilities, mask, backend, durationMs, decoding, runs, seed?, fits?}`.
+ * @fires inpaint - The hidden cells are filled: `{pixels, probabilities, mask, backend, durationMs, queuedMs, decoding, runs, seed?, fits?}`.
  * @fires error - The element could not inpaint: `{type, message, attribute, cause}`; it recovers on the next valid change.
  * @fires change - The user edited the grid (pointer or keyboard): `{pixels, mask}`, already in the properties.
  * @fires progress - The model is loading: `{totalProgress}` from 0 to 1 over the whole load (1 just before `load`).
@@ -315,10 +315,12 @@ export class SquareInpainter extends LitElement {
     const { decoding, steps, seed } = input;
     // The whole decode runs in the runtime worker: one message there, one back.
     const decoded = await handle.decode(input.pixels, input.mask, { decoding, steps, seed, signal });
-    const durationMs = performance.now() - started;
-    const { pixels, probabilities, runs } = decoded;
+    // The fill's own time, timed in the worker; the rest it waited there (another model loading, other fills'
+    // runs) or spent on the way.
+    const { pixels, probabilities, runs, fillMs: durationMs } = decoded;
+    const queuedMs = Math.max(0, performance.now() - started - durationMs);
     const mask = serializeCells(input.mask);
-    const detail: InpaintDetail = { pixels: serializeCells(pixels), probabilities, mask, backend: handle.backend, durationMs, decoding, runs };
+    const detail: InpaintDetail = { pixels: serializeCells(pixels), probabilities, mask, backend: handle.backend, durationMs, queuedMs, decoding, runs };
     if (decoded.seed !== undefined) detail.seed = decoded.seed;
     // The bundled models are models of the square prior: say when no square of it fits what is visible
     // (O(N² + 1235) at N = 16, a few microseconds).
