@@ -1,7 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RunQueue } from '../../src/runtime/run-queue.js';
+import { RunQueue, type TaskKind } from '../../src/runtime/run-queue.js';
 import { deferred } from '../helpers/fake-host.js';
+
+/** The order in which a queue serves `tasks` (name and kind), all asked for while another task runs. */
+async function servedOrder(tasks: [string, TaskKind?][]): Promise<string[]> {
+  const queue = new RunQueue();
+  const gate = deferred<void>();
+  const order: string[] = [];
+  const busy = queue.add(() => gate.promise);
+  const work = tasks.map(([name, kind]) => queue.add(() => order.push(name), { kind }));
+  gate.resolve();
+  await Promise.all([busy, ...work]);
+  return order;
+}
 
 describe('RunQueue', () => {
   it('runs one task at a time, in the order asked', async () => {
@@ -63,33 +75,12 @@ describe('RunQueue', () => {
   });
 
   it('runs every waiting run before loading work, whatever order they came in', async () => {
-    const queue = new RunQueue();
-    const gate = deferred<void>();
-    const order: string[] = [];
-    const busy = queue.add(() => gate.promise);
-    const work = [
-      queue.add(() => order.push('create 16×16'), { kind: 'loading' }),
-      queue.add(() => order.push('run 8×8 a')),
-      queue.add(() => order.push('release'), { kind: 'loading' }),
-      queue.add(() => order.push('run 8×8 b')),
-    ];
-    gate.resolve();
-    await Promise.all([busy, ...work]);
+    const order = await servedOrder([['create 16×16', 'loading'], ['run 8×8 a'], ['release', 'loading'], ['run 8×8 b']]);
     assert.deepEqual(order, ['run 8×8 a', 'run 8×8 b', 'create 16×16', 'release']);
   });
 
   it("serves a new session's warm-up after the runs of fills and before creations", async () => {
-    const queue = new RunQueue();
-    const gate = deferred<void>();
-    const order: string[] = [];
-    const busy = queue.add(() => gate.promise);
-    const work = [
-      queue.add(() => order.push('create 16×16'), { kind: 'loading' }),
-      queue.add(() => order.push('warm up 8×8'), { kind: 'warm-up' }),
-      queue.add(() => order.push('run 8×8')),
-    ];
-    gate.resolve();
-    await Promise.all([busy, ...work]);
+    const order = await servedOrder([['create 16×16', 'loading'], ['warm up 8×8', 'warm-up'], ['run 8×8']]);
     assert.deepEqual(order, ['run 8×8', 'warm up 8×8', 'create 16×16']);
   });
 
