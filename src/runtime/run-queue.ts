@@ -27,12 +27,16 @@ export class RunQueue {
   readonly #waiting: Waiting[] = [];
   #draining = false;
 
-  /** Runs `task` (a `run` by default) in its turn; rejects with `signal`'s reason, without starting it, where that aborts first. */
+  /**
+   * Runs `task` (a `run` unless `kind` says otherwise) in its turn; rejects with `signal`'s reason, without starting
+   * the task, where that aborts first.
+   */
   add<T>(task: () => T | Promise<T>, { signal, kind = 'run' }: { signal?: AbortSignal; kind?: TaskKind } = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
       const onAbort = () => {
-        this.#waiting.splice(this.#waiting.indexOf(waiting), 1);
+        const index = this.#waiting.indexOf(waiting);
+        if (index >= 0) this.#waiting.splice(index, 1);
         reject(signal!.reason);
       };
       const waiting: Waiting = {
