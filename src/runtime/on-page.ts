@@ -4,13 +4,13 @@
  * The page then serves the worker's messages itself (a chunk of its own, loaded only there), with onnxruntime-web
  * imported the way the bundler can follow: the model runs block the page as they did before the worker.
  */
-import { serve, type Endpoint, type Ort } from './engine.js';
+import { serve, type Endpoint, type Ort, type OrtImporter } from './engine.js';
 import type { RuntimeBuild } from './assets.js';
 import type { FromWorker, ToWorker, WorkerPort } from './protocol.js';
 import { nextTask } from './run-queue.js';
 
-/** A stand-in for the runtime worker, answering on the page. */
-export function startOnPage(): WorkerPort {
+/** A stand-in for the runtime worker, answering on the page; `importOrt` is for the tests. */
+export function startOnPage(importOrt: OrtImporter = importBuild): WorkerPort {
   let ended = false;
   const page = {
     onmessage: null as ((event: MessageEvent<FromWorker>) => unknown) | null,
@@ -30,7 +30,7 @@ export function startOnPage(): WorkerPort {
       nextTask().then(() => !ended && page.onmessage?.({ data: message } as MessageEvent<FromWorker>));
     },
   };
-  serve(engine, importBuild);
+  serve(engine, importOrt);
   return page as unknown as WorkerPort;
 }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { serve, type Endpoint, type Ort } from '../../src/runtime/engine.js';
+import { startOnPage } from '../../src/runtime/on-page.js';
 import type { FromWorker, ToWorker } from '../../src/runtime/protocol.js';
 import { deferred, sleep } from '../helpers/fake-host.js';
 
@@ -44,14 +45,25 @@ function fakeOrt(log: string[], gates: Map<string, Promise<void>>): Ort {
   return { InferenceSession, Tensor, env: { wasm: {} } } as unknown as Ort;
 }
 
-/** The engine on an endpoint of its own, and the page's side of it. */
-function engine() {
+/**
+ * The engine and the page's side of it: on an endpoint of its own, each message handled as it is sent, or as the
+ * page runs it where no worker can (on-page.ts), each message in a task of its own.
+ */
+function engine(path: 'worker' | 'on-page' = 'worker') {
   const log: string[] = [];
   const gates = new Map<string, Promise<void>>();
   const replies: FromWorker[] = [];
-  const endpoint: Endpoint = { onmessage: null, postMessage: (message) => replies.push(message) };
-  serve(endpoint, async () => fakeOrt(log, gates));
-  const send = (message: ToWorker) => endpoint.onmessage?.({ data: message } as MessageEvent<ToWorker>);
+  const importOrt = async () => fakeOrt(log, gates);
+  let send: (message: ToWorker) => void;
+  if (path === 'worker') {
+    const endpoint: Endpoint = { onmessage: null, postMessage: (message) => replies.push(message) };
+    serve(endpoint, importOrt);
+    send = (message) => endpoint.onmessage?.({ data: message } as MessageEvent<ToWorker>);
+  } else {
+    const port = startOnPage(importOrt);
+    port.onmessage = ({ data }: MessageEvent<FromWorker>) => replies.push(data);
+    send = (message) => port.postMessage(message);
+  }
   /** The engine's last answer to request `id`. */
   const answer = async (id: number) => {
     for (let waited = 0; waited < 10_000; waited += 2) {
@@ -85,25 +97,44 @@ function maskOf(cells: number, hidden: number[]): Uint8Array {
 }
 
 describe('the runtime engine', () => {
-  it('runs no model run of a fill the page replaced, and stops a running one before its next run', async () => {
-    const { log, send, answer, hold, open } = engine();
-    const session = await open(1, 64);
-    log.length = 0;
-    const release = hold('run 64: 0,1,2');
-    // A fill of three hidden cells (three runs), replaced while its first run is under way, then 28 more fills
-    // replaced one after another before their turn came, as a stroke on a slow backend sends them.
-    send({ type: 'decode', id: 10, session, pixels: new Uint8Array(64), mask: maskOf(64, [0, 1, 2]), options: {} });
-    while (!log.length) await sleep(1);
-    for (let id = 11; id <= 40; id++) {
-      send({ type: 'abort', id: id - 1 });
-      send({ type: 'decode', id, session, pixels: new Uint8Array(64), mask: maskOf(64, [id]), options: {} });
-      await sleep(1);
-    }
-    release();
-    const last = await answer(40);
-    assert.equal(last.type, 'decoded');
-    assert.deepEqual(log, ['run 64: 0,1,2', 'run 64: 40']);
-  });
+  for (const path of ['worker', 'on-page'] as const) {
+    it(`runs no model run of a fill the page replaced, and stops a running one before its next run (${path})`, async () => {
+      const { log, send, answer, hold, open } = engine(path);
+      const session = await open(1, 64);
+      log.length = 0;
+      const release = hold('run 64: 0,1,2');
+      // A fill of three hidden cells (three runs), replaced while its first run is under way, then 28 more fills
+      // replaced one after another before their turn came, as a stroke on a slow backend sends them.
+      send({ type: 'decode', id: 10, session, pixels: new Uint8Array(64), mask: maskOf(64, [0, 1, 2]), options: {} });
+      while (!log.length) await sleep(1);
+      for (let id = 11; id <= 40; id++) {
+        send({ type: 'abort', id: id - 1 });
+        send({ type: 'decode', id, session, pixels: new Uint8Array(64), mask: maskOf(64, [id]), options: {} });
+        await sleep(1);
+      }
+      release();
+      const last = await answer(40);
+      assert.equal(last.type, 'decoded');
+      assert.deepEqual(log, ['run 64: 0,1,2', 'run 64: 40']);
+    });
+
+    it(`starts no run of a fill replaced just as the run before it ends (${path})`, async () => {
+      const { log, send, answer, hold, open } = engine(path);
+      const session = await open(1, 64);
+      log.length = 0;
+      const release = hold('run 64: 0');
+      send({ type: 'decode', id: 10, session, pixels: new Uint8Array(64), mask: maskOf(64, [0]), options: {} });
+      while (!log.length) await sleep(1);
+      send({ type: 'decode', id: 11, session, pixels: new Uint8Array(64), mask: maskOf(64, [1]), options: {} });
+      await sleep(5);
+      // The page replaces the waiting fill in the task in which the run ahead of it ends.
+      send({ type: 'abort', id: 11 });
+      send({ type: 'decode', id: 12, session, pixels: new Uint8Array(64), mask: maskOf(64, [2]), options: {} });
+      release();
+      assert.equal((await answer(12)).type, 'decoded');
+      assert.deepEqual(log, ['run 64: 0', 'run 64: 2']);
+    });
+  }
 
   it("puts a ready model's fills before another model's creation", async () => {
     const { log, send, answer, hold, open } = engine();
