@@ -32,7 +32,7 @@ interface Runtime {
   readonly queue: RunQueue;
 }
 
-/** How a model run waits for its turn in the runtime's queue. */
+/** What a model run fetches, and how it waits for its turn in the runtime's queue. */
 interface RunOptions {
   /** The model's output to fetch: by default `logits`, as P(white) per cell; another comes back as it is. */
   output?: string;
