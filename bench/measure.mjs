@@ -135,7 +135,7 @@ async function timeConfiguration(browser, origin, options, grid, modeName, flops
       oneShot: {
         p50: round(oneShotP50),
         p95: round(percentile(s.oneShot, 95)),
-        // The parts: decoding with its model run (the event's durationMs), the rest of the request with Lit's
+        // The parts: decoding with its model run (the event's durationMs + queuedMs), the rest of the request with Lit's
         // renders and the event, and the style and layout after it.
         decodeP50: round(percentile(s.oneShotDecode, 50)),
         restP50: round(percentile(s.oneShotRest, 50)),
@@ -145,7 +145,7 @@ async function timeConfiguration(browser, origin, options, grid, modeName, flops
       // Where one-shot's time beyond the raw run goes, each the p50 of a per-round difference. The messages: the
       // round trip of a request the worker answers at once (a `time` of no runs). The runtime's decode code in the
       // worker: a bare one-shot `decode` request's round trip less that and the raw run. The element's own path on
-      // the page: the event's durationMs less the bare decode's round trip. The render and layout are above.
+      // the page: the event's durationMs + queuedMs less the bare decode's round trip. The render and layout are above.
       oneShotOverhead: s.fillTrip?.length
         ? {
             messagesP50: round(percentile(s.emptyTrip, 50), 3),
@@ -277,6 +277,60 @@ async function countLongTasks(browser, origin, grid, backend) {
   });
 }
 
+/**
+ * Figures of two sizes on one page (bench/mixed-page.html, WASM): an 8×8 element's one-shot fills on a page where a
+ * 16×16 element loads beside it, against the same fills on a page with the 8×8 element alone, fresh pages in turn,
+ * `rounds` of each, `fills` fills each once the 8×8 element loaded. p50 and max of the fills' durationMs, queuedMs
+ * and time from the request to the result (wall), over every fill, and over those the mixed page asked for before
+ * the 16×16 model's `load` (at least its first) against as many from the start of the 8×8-only page's. Issue 24
+ * asks for the mixed page's 8×8 durationMs within 1.5× of the 8×8-only page's.
+ */
+async function measureMixedPage(browser, origin, { rounds, fills }) {
+  const pages = { eightOnly: [], mixed: [] };
+  const loadedMs = [];
+  for (let pass = 0; pass < rounds; pass++) {
+    for (const [kind, grids] of [['eightOnly', [8]], ['mixed', [8, 16]]]) {
+      const result = await withPage(browser, async (page) => {
+        await page.goto(`${origin}/bench/mixed-page.html`);
+        await page.waitForFunction('window.mixedPage');
+        return page.evaluate((g, n) => window.mixedPage(g, 'wasm', n), grids, fills);
+      });
+      pages[kind].push(result.samples);
+      if (kind === 'mixed') loadedMs.push(result.loadedMs.map((ms) => round(ms)));
+    }
+  }
+  const duringLoad = pages.mixed.map((samples) => Math.max(1, samples.filter((sample) => sample.othersLoading).length));
+  const stats = (samples) => {
+    const of = (key) => samples.map((sample) => sample[key]).filter((value) => typeof value === 'number');
+    const summary = (values) => (values.length ? { p50: round(percentile(values, 50)), max: round(Math.max(...values)) } : null);
+    return { fills: samples.length, durationMs: summary(of('durationMs')), queuedMs: summary(of('queuedMs')), wallMs: summary(of('wallMs')) };
+  };
+  const first = (kind) => pages[kind].flatMap((samples, i) => samples.slice(0, duringLoad[i]));
+  const all = { eightOnly: stats(pages.eightOnly.flat()), mixed: stats(pages.mixed.flat()) };
+  const whileLoading = { eightOnly: stats(first('eightOnly')), mixed: stats(first('mixed')) };
+  const ratio = ({ eightOnly, mixed }) => round(mixed.durationMs.p50 / eightOnly.durationMs.p50, 3);
+  return {
+    backend: 'wasm',
+    decoding: 'one-shot',
+    rounds,
+    fills,
+    // When each element of the mixed page loaded, ms after insertion: [8×8, 16×16].
+    loadedMs,
+    all,
+    allRatio: ratio(all),
+    // Per round, how many of the mixed page's fills were asked for while the 16×16 model loaded.
+    duringLoad,
+    whileLoading,
+    whileLoadingRatio: ratio(whileLoading),
+    samples: Object.fromEntries(
+      Object.entries(pages).map(([kind, list]) => [
+        kind,
+        list.map((samples) => samples.map((s) => ({ ...s, durationMs: round(s.durationMs), queuedMs: round(s.queuedMs), wallMs: round(s.wallMs), at: round(s.at) }))),
+      ]),
+    ),
+  };
+}
+
 async function gzipSizes(distDir, modelsDir, grids) {
   const entry = async (label, file, shownAs = path.relative(root, file)) => {
     const body = await readFile(file);
@@ -370,6 +424,7 @@ export async function measure(options, { modelsDir, distDir, distBenchDir, onTim
       if (backend === 'webgpu' && options.quick) continue;
       for (const grid of options.quick ? options.grids : [16]) longTasks.push(await countLongTasks(browser, server.origin, grid, backend));
     }
+    const mixedPage = options.parts.includes('mixed') ? await measureMixedPage(browser, server.origin, options.mixed) : null;
     const bytes = [];
     const byteGrids = !options.parts.includes('bytes') ? [] : options.quick ? options.grids : [16];
     for (const grid of byteGrids) {
@@ -402,6 +457,7 @@ export async function measure(options, { modelsDir, distDir, distBenchDir, onTim
       matmul: flops.matmul && { m: flops.matmul.m, k: flops.matmul.k, n: flops.matmul.n, flops: flops.matmul.flops },
       timings,
       longTasks,
+      mixedPage,
       bytes,
       sizes: await gzipSizes(distDir, modelsDir, options.grids),
       package: packageSize(),
@@ -426,5 +482,6 @@ export function checkResults(results) {
     if (t.steady.iterative.runs < 1) problems.push(`${t.grid}×${t.grid} ${t.mode}: iterative used no model run`);
   }
   for (const b of results.bytes) if (!(b.totalBytes > 0)) problems.push(`${b.page} page: no bytes counted`);
+  if (results.mixedPage) visit({ all: results.mixedPage.all, whileLoading: results.mixedPage.whileLoading }, 'mixedPage');
   if (problems.length) throw new Error(`bench: the results are incomplete:\n  ${problems.join('\n  ')}`);
 }

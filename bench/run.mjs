@@ -5,7 +5,7 @@
 //
 //   node bench/run.mjs [--quick] [--models DIR] [--grids 8,16] [--modes wasm-1t,wasm-2t,webgpu] [--out FILE]
 //   node bench/run.mjs --render      (redraw the tables from bench/results.json)
-//   --parts timings,bytes,longtasks   (the default: all three parts)
+//   --parts timings,bytes,longtasks,mixed   (the default: all four parts)
 //
 // --quick (or BENCH_QUICK=1): grid 8 only, few repetitions, results to bench/.tmp/results-quick.json and the
 // README left alone; it checks that the bench works, its numbers mean little. --models DIR (or
@@ -36,7 +36,7 @@ function parseArgs(argv) {
     models: value('--models') ?? process.env.SQUARE_INPAINTER_TEST_MODELS,
     grids: list(value('--grids') ?? (quick ? '8' : '8,16')).map(Number),
     modes: list(value('--modes') ?? (quick ? 'wasm-1t' : 'wasm-1t,wasm-2t,webgpu')),
-    parts: list(value('--parts') ?? 'timings,bytes,longtasks'),
+    parts: list(value('--parts') ?? 'timings,bytes,longtasks,mixed'),
     out: value('--out') ?? path.join(benchDir, quick ? '.tmp/results-quick.json' : 'results.json'),
     // The README's table follows bench/results.json only.
     updateReadme: !quick && value('--out') === undefined,
@@ -46,6 +46,8 @@ function parseArgs(argv) {
     webgpuReps: quick ? 3 : 15,
     rawReps: quick ? 4 : 20,
     matmulReps: quick ? 1 : 8,
+    // The mixed page: rounds of an 8×8-only page and an 8×8 + 16×16 page, each with this many 8×8 fills.
+    mixed: quick ? { rounds: 1, fills: 6 } : { rounds: 3, fills: 12 },
     executablePath: CHROMIUM_PATH,
   };
   for (const mode of options.modes) if (!MODES[mode]) throw new Error(`--modes: unknown mode ${mode}; use ${Object.keys(MODES).join(', ')}`);
@@ -117,8 +119,9 @@ async function carryOver(results, options) {
     const part = `timings ${t.grid}×${t.grid} ${t.mode}`;
     carried.push({ part, date: measuredOn(part) });
   }
-  for (const part of ['longTasks', 'bytes']) {
-    if (!options.parts.includes(part.toLowerCase()) && previous[part]?.length) {
+  for (const part of ['longTasks', 'bytes', 'mixedPage']) {
+    const option = part === 'mixedPage' ? 'mixed' : part.toLowerCase();
+    if (!options.parts.includes(option) && (Array.isArray(previous[part]) ? previous[part].length : previous[part])) {
       results[part] = previous[part];
       carried.push({ part, date: measuredOn(part) });
     }

@@ -137,6 +137,25 @@ export function renderTables(results) {
       ]),
     ),
   );
+  const mixed = results.mixedPage;
+  const pageRow = (label, stats) => [
+    label,
+    String(stats.fills),
+    `${ms(stats.durationMs?.p50)} / ${ms(stats.durationMs?.max)}`,
+    `${ms(stats.queuedMs?.p50)} / ${ms(stats.queuedMs?.max)}`,
+    `${ms(stats.wallMs?.p50)} / ${ms(stats.wallMs?.max)}`,
+  ];
+  const mixedPage = mixed
+    ? markdownTable(
+        ['8×8 fills', 'fills', 'durationMs p50 / max', 'queuedMs p50 / max', 'request to result p50 / max'],
+        [
+          pageRow('all, 8×8 alone', mixed.all.eightOnly),
+          pageRow('all, beside a 16×16', mixed.all.mixed),
+          pageRow('the first, 8×8 alone', mixed.whileLoading.eightOnly),
+          pageRow('while the 16×16 loads', mixed.whileLoading.mixed),
+        ],
+      )
+    : '';
   const sizes = markdownTable(
     ['file', 'what', 'bytes', 'gzip'],
     results.sizes.map((s) => [`\`${s.path}\``, s.label, KB(s.bytes), `${KB(s.gzipBytes)} (${s.gzipBytes.toLocaleString('en-US')} B)`]),
@@ -145,7 +164,7 @@ export function renderTables(results) {
   // Measured apart from a run (node -e "…packageSize()"), the package says when.
   const taken = p && p.date.slice(0, 13) !== results.date.slice(0, 13) ? ` (taken ${p.date.slice(0, 16).replace('T', ' ')} UTC)` : '';
   const npmPackage = p ? `tarball ${MB(p.tarballBytes)}, unpacked ${MB(p.unpackedBytes)}, ${p.files} files${taken}` : 'not measured in this run';
-  return { load, steady, overhead, compute, longTasks, bytes, sizes, npmPackage };
+  return { load, steady, overhead, compute, longTasks, mixedPage, bytes, sizes, npmPackage };
 }
 
 /** Which rows and parts were kept from an earlier run (bench/run.mjs's carryOver), and when those were taken. */
@@ -204,6 +223,13 @@ export function targetLines(results) {
     const verdict = b.backend !== 'webgpu' || b.totalBytes > 4.8e6 ? 'MISSED' : 'met';
     lines.push(`${verdict}: WebGPU page with JSPI (${b.grid}×${b.grid}, ran on ${b.backend}) ≤ 4.8 MB gzip to first inpaint: ${MB(b.totalBytes)}`);
   }
+  const mixed = results.mixedPage;
+  if (mixed) {
+    const { all, whileLoading } = mixed;
+    lines.push(
+      `${mixed.whileLoadingRatio <= 1.5 ? 'met' : 'MISSED'}: an 8×8 fill's durationMs while a 16×16 figure beside it loads ≤ 1.5× the same fill's on a page of its own (p50, WASM, one-shot): ${ms(whileLoading.mixed.durationMs.p50)} against ${ms(whileLoading.eightOnly.durationMs.p50)} ms, ${mixed.whileLoadingRatio.toFixed(2)}× (all fills: ${ms(all.mixed.durationMs.p50)} against ${ms(all.eightOnly.durationMs.p50)} ms, ${mixed.allRatio.toFixed(2)}×)`,
+    );
+  }
   const element = results.sizes[0];
   lines.push(`${element.gzipBytes <= 16_000 ? 'met' : element.gzipBytes <= 16 * 1024 ? 'met as KiB, missed as KB' : 'MISSED'}: element JS ≤ 16 KB gzip (Lit included): ${element.gzipBytes.toLocaleString('en-US')} B`);
   return lines;
@@ -211,7 +237,7 @@ export function targetLines(results) {
 
 /** The tables and the targets as the console shows them. */
 export function summary(results, tables = renderTables(results)) {
-  return [tables.load, '', tables.steady, '', tables.overhead, '', tables.compute, '', tables.longTasks, '', tables.bytes, '', tables.sizes, '', `npm package: ${tables.npmPackage}`, '', ...targetLines(results)].join('\n');
+  return [tables.load, '', tables.steady, '', tables.overhead, '', tables.compute, '', tables.longTasks, '', tables.mixedPage, '', tables.bytes, '', tables.sizes, '', `npm package: ${tables.npmPackage}`, '', ...targetLines(results)].join('\n');
 }
 
 export async function updateReadme(results, tables = renderTables(results)) {
@@ -248,6 +274,14 @@ export async function updateReadme(results, tables = renderTables(results)) {
     '',
     tables.longTasks,
     '',
+    ...(results.mixedPage
+      ? [
+          `**Figures of two sizes on one page** (\`bench/mixed-page.html\`, WASM, one-shot; ${results.mixedPage.rounds} fresh page${results.mixedPage.rounds > 1 ? 's' : ''} of each kind in turn, ${results.mixedPage.fills} fills of the 8×8 element each once it loaded; the mixed page's fills asked for while the 16×16 model loaded: ${results.mixedPage.duringLoad.join(', ')}, compared with as many from the start of the 8×8-only page's; ms)`,
+          '',
+          tables.mixedPage,
+          '',
+        ]
+      : []),
     '**Bytes to the first inpaint** (the response bodies `bench/server.mjs` sent, gzip)',
     '',
     tables.bytes,

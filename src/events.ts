@@ -31,8 +31,18 @@ export interface InpaintDetail {
   mask: string;
   /** The backend the model ran on; null when nothing was hidden, so no model ran (none loads for such a picture). */
   backend: Backend | null;
-  /** Wall time from the request to the result, in milliseconds (model loading excluded); about 0 with nothing hidden. */
+  /**
+   * The fill's own time in milliseconds: its model runs and decoding, timed in the runtime from its start there
+   * to its result. Neither loading this element's model nor waiting for the runtime counts (see `queuedMs`).
+   * About 0 with nothing hidden.
+   */
   durationMs: number;
+  /**
+   * The rest of the time from the request (once the element's model was ready) to the result, in milliseconds:
+   * waiting for the runtime, which one page's elements share (another model's loading, other fills' model runs),
+   * and the messages to the runtime worker and back. `durationMs + queuedMs` is the request's wall time.
+   */
+  queuedMs: number;
   decoding: Decoding;
   /** How many times the model ran: 0 when nothing was hidden. */
   runs: number;

@@ -34,7 +34,7 @@ interface Inpainted {
  *
  * @fires load - A model is ready: `{backend, adapter, reason, gridSize, modelUrl}`. With nothing hidden none loads until a
  *   cell is hidden or, with `tool` set, the pointer enters the grid or focus comes into it.
- * @fires inpaint - The hidden cells are filled: `{pixels, probabilities, mask, backend, durationMs, decoding, runs, seed?, fits?}`;
+ * @fires inpaint - The hidden cells are filled: `{pixels, probabilities, mask, backend, durationMs, queuedMs, decoding, runs, seed?, fits?}`;
  *   with nothing hidden, the picture as it is, `backend` null and `runs` 0 (no model loaded or run).
  * @fires error - The element could not inpaint: `{type, message, attribute, cause}`; it recovers on the next valid change.
  * @fires change - The user edited the grid (pointer or keyboard): `{pixels, mask}`, already in the properties.
@@ -325,13 +325,15 @@ export class SquareInpainter extends LitElement {
     const started = performance.now();
     const { decoding, steps, seed } = input;
     // The whole decode runs in the runtime worker: one message there, one back.
+    // The fill's own time is timed in the worker; the rest it waited there (another model loading, other fills'
+    // runs) or spent on the way.
     const decoded = handle
       ? await handle.decode(input.pixels, input.mask, { decoding, steps, seed, signal })
-      : { pixels: input.pixels, probabilities: Float32Array.from(input.pixels), runs: 0, seed: decoding === 'sample' ? seed : undefined };
-    const durationMs = performance.now() - started;
-    const { pixels, probabilities, runs } = decoded;
+      : { pixels: input.pixels, probabilities: Float32Array.from(input.pixels), runs: 0, fillMs: 0, seed: decoding === 'sample' ? seed : undefined };
+    const { pixels, probabilities, runs, fillMs: durationMs } = decoded;
+    const queuedMs = handle ? Math.max(0, performance.now() - started - durationMs) : 0;
     const mask = serializeCells(input.mask);
-    const detail: InpaintDetail = { pixels: serializeCells(pixels), probabilities, mask, backend: handle ? handle.backend : null, durationMs, decoding, runs };
+    const detail: InpaintDetail = { pixels: serializeCells(pixels), probabilities, mask, backend: handle ? handle.backend : null, durationMs, queuedMs, decoding, runs };
     if (decoded.seed !== undefined) detail.seed = decoded.seed;
     // The bundled models are models of the square prior: say when no square of it fits what is visible
     // (O(N² + 1235) at N = 16, a few microseconds).

@@ -13,6 +13,7 @@ import { webGpuAdapter } from './adapter.js';
 import type { RuntimeBuild } from './assets.js';
 import { describeError, ModelLoadError, RuntimeLoadError, sendable } from './errors.js';
 import type { Backend, FromWorker, ToWorker } from './protocol.js';
+import { RunQueue } from './run-queue.js';
 
 export type Ort = typeof OrtTypes;
 
@@ -25,22 +26,27 @@ export interface Endpoint {
   onmessage: ((event: MessageEvent<ToWorker>) => unknown) | null;
 }
 
-/** One loaded build of onnxruntime-web, with the queue every session on it shares. */
+/** One loaded build of onnxruntime-web, with the queue every session on it shares (run-queue.ts). */
 interface Runtime {
   readonly ort: Ort;
-  /**
-   * Runs `task` after every task queued before it. On WebGPU, sessions share one device and one wasm heap, and
-   * runs (or creations) of two sessions at once corrupt each other's buffers; so every session creation, run and
-   * release on a runtime waits its turn.
-   */
-  exclusive<T>(task: () => Promise<T>): Promise<T>;
+  readonly queue: RunQueue;
+}
+
+/** What a model run fetches, and how it waits for its turn in the runtime's queue. */
+interface RunOptions {
+  /** The model's output to fetch: by default `logits`, as P(white) per cell; another comes back as it is. */
+  output?: string;
+  /** The run never starts once this aborts (it rejects with the reason). */
+  signal?: AbortSignal;
+  /** Called as the run starts, after its wait in the queue. */
+  onStart?(): void;
 }
 
 /** A session as the engine holds it. */
 interface Session {
   cellCount: number | null;
-  /** A predictor of `cellCount` cells through the runtime's queue; the one for `logits` is made once per count. */
-  createPredictor(cellCount: number, output?: string): Predictor;
+  /** One model run of `tokens` through the runtime's queue. */
+  run(tokens: Uint8Array, options?: RunOptions): Promise<Float32Array>;
   release(): void;
 }
 
@@ -88,21 +94,22 @@ export function serve(endpoint: Endpoint, importOrt: OrtImporter): void {
     if (message.type === 'gpu') return [{ type: 'gpu', id, available: 'gpu' in navigator }];
     if (!session) throw new Error('the model was released');
     if (message.type === 'run') {
-      const values = (await session.createPredictor(message.tokens.length, message.output)(message.tokens)).slice();
+      const values = (await session.run(message.tokens, { output: message.output, signal })).slice();
       return [{ type: 'ran', id, values }, [values.buffer]];
     }
     if (message.type === 'decode') {
-      const predict = session.createPredictor(message.pixels.length);
-      let runs = 0;
-      // A model run and the decoding after it end in microtasks, never giving the scope's task queue a turn: each
-      // run after the first waits for one, so the page's `abort` is read there and the decode stops before its next
-      // run (decode checks the signal), and sends nothing back.
-      const yielding: Predictor = async (tokens) => {
-        if (runs++) await nextTask();
-        signal.throwIfAborted();
-        return predict(tokens);
+      // The fill's own time: from here to its result, less what its runs waited for their turn (behind another
+      // model's loading, or another fill's runs). The page counts the rest as queued.
+      const started = performance.now();
+      let waitedMs = 0;
+      // Each run waits for its turn with the fill's signal: one the page replaced starts no run (the queue checks
+      // after giving the page's `abort` a turn), and decode stops before its next run and sends nothing back.
+      const predict: Predictor = (tokens) => {
+        const asked = performance.now();
+        return session.run(tokens, { signal, onStart: () => (waitedMs += performance.now() - asked) });
       };
-      const result = await decode(yielding, message.pixels, message.mask, { ...message.options, signal });
+      const decoded = await decode(predict, message.pixels, message.mask, { ...message.options, signal });
+      const result = { ...decoded, fillMs: performance.now() - started - waitedMs };
       return [{ type: 'decoded', id, result }, [result.pixels.buffer, result.probabilities.buffer]];
     }
     throw new Error(`unknown request ${JSON.stringify(message.type)}`);
@@ -131,18 +138,6 @@ export function serve(endpoint: Endpoint, importOrt: OrtImporter): void {
   };
 }
 
-const turns = new MessageChannel();
-const waiting: (() => void)[] = [];
-turns.port1.onmessage = () => waiting.shift()?.();
-
-/** Resolves in a task of its own, after the messages already queued (unlike setTimeout, never clamped to 4 ms). */
-function nextTask(): Promise<void> {
-  return new Promise((resolve) => {
-    waiting.push(resolve);
-    turns.port2.postMessage(null);
-  });
-}
-
 async function startRuntime(build: RuntimeBuild, url: string, wasm: Uint8Array, importOrt: OrtImporter): Promise<Runtime> {
   let ort: Ort;
   try {
@@ -156,15 +151,7 @@ async function startRuntime(build: RuntimeBuild, url: string, wasm: Uint8Array, 
   ort.env.wasm.wasmBinary = wasm;
   // ORT's warnings (e.g. shape ops placed on the CPU beside WebGPU) are for its developers, not a page's console.
   ort.env.logLevel = 'error';
-  let queue: Promise<unknown> = Promise.resolve();
-  return {
-    ort,
-    exclusive<T>(task: () => Promise<T>): Promise<T> {
-      const result = queue.then(task, task);
-      queue = result.catch(() => undefined);
-      return result;
-    },
-  };
+  return { ort, queue: new RunQueue() };
 }
 
 /**
@@ -176,79 +163,87 @@ async function checkAdapter(): Promise<void> {
   if (!(await webGpuAdapter())) throw new Error('no WebGPU adapter in the runtime worker');
 }
 
-/** Creates onnxruntime-web's session of `model` on `backend`, checks it against the model contract and warms it up. */
-function createInferenceSession(runtime: Runtime, model: Uint8Array, backend: Backend, url: string, onStarted: () => void): Promise<Session> {
-  return runtime.exclusive(async () => {
-    const { ort } = runtime;
-    let session: InferenceSession;
-    try {
-      session = await ort.InferenceSession.create(model, { executionProviders: [backend], logSeverityLevel: 3 });
-    } catch (cause) {
-      // onnxruntime-web says so when its backend itself did not start (its wasm, or its thread workers): the
-      // runtime's fault, not the model's.
-      if (/no available backend/i.test(describeError(cause))) {
-        throw new RuntimeLoadError(`onnxruntime-web could not start its ${backend} backend (${describeError(cause)})`, { cause });
-      }
-      throw new ModelLoadError(`${url} is not an ONNX model onnxruntime-web can load (${describeError(cause)})`, { cause });
+/**
+ * Creates onnxruntime-web's session of `model` on `backend`, checks it against the model contract and warms it up.
+ * The creation waits in the runtime's queue as loading work, behind every run and warm-up waiting there; the
+ * warm-up behind every run of a fill.
+ */
+async function createInferenceSession(runtime: Runtime, model: Uint8Array, backend: Backend, url: string, onStarted: () => void): Promise<Session> {
+  const { ort, queue } = runtime;
+  let session: InferenceSession;
+  try {
+    session = await queue.add(() => ort.InferenceSession.create(model, { executionProviders: [backend], logSeverityLevel: 3 }), { kind: 'loading' });
+  } catch (cause) {
+    // onnxruntime-web says so when its backend itself did not start (its wasm, or its thread workers): the
+    // runtime's fault, not the model's.
+    if (/no available backend/i.test(describeError(cause))) {
+      throw new RuntimeLoadError(`onnxruntime-web could not start its ${backend} backend (${describeError(cause)})`, { cause });
     }
-    onStarted();
-    const input = session.inputMetadata[0];
-    // `logits` is the contract's output; a model may add others (e.g. `attention`), which plain decodes never fetch.
-    const outputName = session.outputNames.includes('logits') ? 'logits' : session.outputNames[0];
-    const inputType = input?.isTensor ? input.type : undefined;
-    const cells = input?.isTensor ? input.shape[1] : undefined;
-    try {
-      if (session.inputNames.length !== 1 || session.outputNames.length < 1 || (inputType !== 'int64' && inputType !== 'int32')) {
-        throw new Error('one int64 input tokens [batch, N*N] and one float32 output logits [batch, N*N, 2]');
-      }
-      /** A predictor of `cellCount` cells, with an input tensor of its own that every run writes its tokens into. */
-      const predictorFor = (cellCount: number, output = outputName): Predictor => {
-        const data = inputType === 'int64' ? new BigInt64Array(cellCount) : new Int32Array(cellCount);
-        const feeds: Record<string, Tensor> = { [input.name]: new ort.Tensor(inputType, data, [1, cellCount]) };
-        return async (tokens: Uint8Array) => {
-          if (tokens.length !== cellCount) throw new RangeError(`predict: expected ${cellCount} tokens, got ${tokens.length}`);
-          if (data instanceof BigInt64Array) toInt64Tokens(tokens, data);
-          else data.set(tokens);
-          const logits = (await session.run(feeds, [output]))[output] as TypedTensor<'float32'>;
-          try {
-            // Another output (`attention`) comes back as it is, copied out of the tensor disposed below.
-            if (output !== outputName) return logits.data.slice();
-            if (logits.type !== 'float32' || logits.data.length !== cellCount * 2) {
-              throw new RangeError(
-                `the model's output ${outputName} has shape [${logits.dims.join(', ')}]; expected [1, ${cellCount}, 2] float32`,
-              );
-            }
-            // Each run its own array: decodes of several elements on one session share this predictor.
-            return whiteProbabilities(logits.data);
-          } finally {
-            logits.dispose();
+    throw new ModelLoadError(`${url} is not an ONNX model onnxruntime-web can load (${describeError(cause)})`, { cause });
+  }
+  onStarted();
+  const input = session.inputMetadata[0];
+  // `logits` is the contract's output; a model may add others (e.g. `attention`), which plain decodes never fetch.
+  const outputName = session.outputNames.includes('logits') ? 'logits' : session.outputNames[0];
+  const inputType = input?.isTensor ? input.type : undefined;
+  const cells = input?.isTensor ? input.shape[1] : undefined;
+  try {
+    if (session.inputNames.length !== 1 || session.outputNames.length < 1 || (inputType !== 'int64' && inputType !== 'int32')) {
+      throw new Error('one int64 input tokens [batch, N*N] and one float32 output logits [batch, N*N, 2]');
+    }
+    /** A predictor of `cellCount` cells, with an input tensor of its own that every run writes its tokens into. */
+    const predictorFor = (cellCount: number, output = outputName): Predictor => {
+      const data = inputType === 'int64' ? new BigInt64Array(cellCount) : new Int32Array(cellCount);
+      const feeds: Record<string, Tensor> = { [input.name]: new ort.Tensor(inputType, data, [1, cellCount]) };
+      return async (tokens: Uint8Array) => {
+        if (data instanceof BigInt64Array) toInt64Tokens(tokens, data);
+        else data.set(tokens);
+        const logits = (await session.run(feeds, [output]))[output] as TypedTensor<'float32'>;
+        try {
+          // Another output (`attention`) comes back as it is, copied out of the tensor disposed below.
+          if (output !== outputName) return logits.data.slice();
+          if (logits.type !== 'float32' || logits.data.length !== cellCount * 2) {
+            throw new RangeError(
+              `the model's output ${outputName} has shape [${logits.dims.join(', ')}]; expected [1, ${cellCount}, 2] float32`,
+            );
           }
-        };
+          // Each run its own array: decodes of several elements on one session share this predictor.
+          return whiteProbabilities(logits.data);
+        } finally {
+          logits.dispose();
+        }
       };
-      const cellCount = typeof cells === 'number' ? cells : null;
-      if (cellCount !== null) {
-        // One run on an all-hidden grid before `load`: it checks the output's shape, and moves the first run's
-        // cost (WebGPU compiles its shaders here) out of the first inpaint.
-        await predictorFor(cellCount)(new Uint8Array(cellCount).fill(2));
-      }
-      /** The predictor of each cell count, kept for every decode: its input tensor is made once. */
-      const predictors = new Map<number, Predictor>();
-      return {
-        cellCount,
-        createPredictor(count: number, output?: string): Predictor {
-          if (output === undefined && predictors.has(count)) return predictors.get(count)!;
-          const predict = predictorFor(count, output);
-          const queued: Predictor = (tokens) => runtime.exclusive(() => predict(tokens));
-          if (output === undefined) predictors.set(count, queued);
-          return queued;
-        },
-        release() {
-          runtime.exclusive(() => session.release()).catch(() => undefined);
-        },
-      };
-    } catch (cause) {
-      await session.release();
-      throw new ModelLoadError(`${url} does not follow the model contract (${describeError(cause)})`, { cause });
+    };
+    /** The predictor of each cell count, kept for every decode: its input tensor is made once. */
+    const predictors = new Map<number, Predictor>();
+    const created: Session = {
+      cellCount: typeof cells === 'number' ? cells : null,
+      run(tokens, { output, signal, onStart } = {}) {
+        let predict = output === undefined ? predictors.get(tokens.length) : undefined;
+        if (!predict) {
+          predict = predictorFor(tokens.length, output);
+          if (output === undefined) predictors.set(tokens.length, predict);
+        }
+        const run = predict;
+        return queue.add(() => {
+          onStart?.();
+          return run(tokens);
+        }, { signal });
+      },
+      release() {
+        queue.add(() => session.release(), { kind: 'loading' }).catch(() => undefined);
+      },
+    };
+    const { cellCount } = created;
+    if (cellCount !== null) {
+      // One run on an all-hidden grid before `load`: it checks the output's shape, and moves the first run's
+      // cost (WebGPU compiles its shaders here) out of the first inpaint.
+      const warmUp = predictorFor(cellCount);
+      await queue.add(() => warmUp(new Uint8Array(cellCount).fill(2)), { kind: 'warm-up' });
     }
-  });
+    return created;
+  } catch (cause) {
+    await queue.add(() => session.release(), { kind: 'loading' }).catch(() => undefined);
+    throw new ModelLoadError(`${url} does not follow the model contract (${describeError(cause)})`, { cause });
+  }
 }

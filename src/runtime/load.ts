@@ -2,13 +2,13 @@
  * Loading one session: the page downloads the model and the runtime's wasm side by side (the progress bar over the
  * whole load), then has the runtime worker create the session from their bytes, on WASM where WebGPU fails.
  */
-import type { DecodeOptions, DecodeResult, Predictor } from '../decoding.js';
+import type { DecodeOptions, Predictor } from '../decoding.js';
 import { BUNDLED_BYTES, BUNDLED_GRID_SIZES, bundledModelUrl, moduleUrlForRuntime } from './assets.js';
 import { runtimeBuildFor, type BackendChoice } from './backend.js';
 import { connect, markStarted, needsWasm, request, send, wasmFor, type Connection } from './client.js';
 import { fetchModel } from './download.js';
 import { describeError } from './errors.js';
-import type { Backend } from './protocol.js';
+import type { Backend, FillResult } from './protocol.js';
 
 /** Progress of the whole load, 0..1: the downloads (model and runtime) are the first 90%, the session's start the rest. */
 export type ProgressListener = (fraction: number) => void;
@@ -31,9 +31,9 @@ export interface WorkerSession {
   createPredictor(cellCount: number, output?: string): Predictor;
   /**
    * A whole decode (decoding.ts's `decode`) in the runtime worker, one message each way. Aborting
-   * `options.signal` rejects at once and stops the decode in the worker.
+   * `options.signal` rejects at once and stops the decode in the worker: a run it had not started never starts.
    */
-  decode(pixels: Uint8Array, mask: Uint8Array, options?: DecodeOptions): Promise<DecodeResult>;
+  decode(pixels: Uint8Array, mask: Uint8Array, options?: DecodeOptions): Promise<FillResult>;
   /** Whether the runtime worker serving this session was lost: the session is gone, open the model again. */
   readonly lost: boolean;
   /** Frees the session once the runs queued before it are done. */
@@ -111,7 +111,7 @@ async function createSessionInWorker(
       if (tokens.length !== cellCount) return Promise.reject(new RangeError(`predict: expected ${cellCount} tokens, got ${tokens.length}`));
       return request<'ran'>(connection, { type: 'run', session, tokens, output }).then(({ values }) => values);
     },
-    async decode(pixels: Uint8Array, mask: Uint8Array, { signal, ...options }: DecodeOptions = {}): Promise<DecodeResult> {
+    async decode(pixels: Uint8Array, mask: Uint8Array, { signal, ...options }: DecodeOptions = {}): Promise<FillResult> {
       return (await request<'decoded'>(connection, { type: 'decode', session, pixels, mask, options }, { signal })).result;
     },
     get lost() {

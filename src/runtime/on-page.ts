@@ -4,19 +4,21 @@
  * The page then serves the worker's messages itself (a chunk of its own, loaded only there), with onnxruntime-web
  * imported the way the bundler can follow: the model runs block the page as they did before the worker.
  */
-import { serve, type Endpoint, type Ort } from './engine.js';
+import { serve, type Endpoint, type Ort, type OrtImporter } from './engine.js';
 import type { RuntimeBuild } from './assets.js';
 import type { FromWorker, ToWorker, WorkerPort } from './protocol.js';
+import { nextTask } from './run-queue.js';
 
-/** A stand-in for the runtime worker, answering on the page. */
-export function startOnPage(): WorkerPort {
+/** A stand-in for the runtime worker, answering on the page; `importOrt` is for the tests. */
+export function startOnPage(importOrt: OrtImporter = importBuild): WorkerPort {
   let ended = false;
   const page = {
     onmessage: null as ((event: MessageEvent<FromWorker>) => unknown) | null,
     onerror: null,
     postMessage(message: ToWorker) {
-      // Asynchronous, as a worker's messages are.
-      setTimeout(() => !ended && engine.onmessage?.({ data: message } as MessageEvent<ToWorker>));
+      // Asynchronous, as a worker's messages are, and in one line with the run queue's turns (run-queue.ts): an
+      // `abort` sent before a replaced fill's run was due is read before the queue would start it.
+      nextTask().then(() => !ended && engine.onmessage?.({ data: message } as MessageEvent<ToWorker>));
     },
     terminate() {
       ended = true;
@@ -25,10 +27,10 @@ export function startOnPage(): WorkerPort {
   const engine: Endpoint = {
     onmessage: null,
     postMessage(message: FromWorker) {
-      setTimeout(() => !ended && page.onmessage?.({ data: message } as MessageEvent<FromWorker>));
+      nextTask().then(() => !ended && page.onmessage?.({ data: message } as MessageEvent<FromWorker>));
     },
   };
-  serve(engine, importBuild);
+  serve(engine, importOrt);
   return page as unknown as WorkerPort;
 }
 

@@ -9,6 +9,13 @@ import type { RuntimeBuild } from './assets.js';
 /** An execution provider the element runs on. */
 export type Backend = 'webgpu' | 'wasm';
 
+/**
+ * A whole decode's result, with `fillMs`: the time the fill took in the runtime, from the worker's start on it to
+ * its result, less the time its model runs waited for their turn (behind another model's loading, or another
+ * fill's runs).
+ */
+export type FillResult = DecodeResult & { fillMs: number };
+
 /** An error as it crosses to the page: its class name (RuntimeLoadError, ModelLoadError, …) and message. */
 export interface SentError {
   name: string;
@@ -46,7 +53,7 @@ export type FromWorker =
   | { type: 'created'; id: number; session: number; cellCount: number | null }
   | { type: 'gpu'; id: number; available: boolean }
   | { type: 'ran'; id: number; values: Float32Array }
-  | { type: 'decoded'; id: number; result: DecodeResult }
+  | { type: 'decoded'; id: number; result: FillResult }
   | { type: 'failed'; id: number; error: SentError }
   /** Sent once by the worker: the Web Lock it holds for its whole life, which the page gets when it ends. */
   | { type: 'hold'; lock: string };

@@ -44,6 +44,7 @@ describe('<square-inpainter> element', function () {
     expect(detail.decoding).to.equal('iterative');
     expect(detail.runs).to.be.at.least(1);
     expect(detail.durationMs).to.be.a('number').and.at.least(0);
+    expect(detail.queuedMs).to.be.a('number').and.at.least(0);
     for (let cell = 0; cell < N * N; cell++) {
       if (!cornerMask[cell]) expect(detail.probabilities[cell]).to.equal(pixels[cell]);
     }
