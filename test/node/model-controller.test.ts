@@ -22,7 +22,7 @@ function fakeHandle(cellCount: number | null, released: string[], name = 'model'
     reason: 'backend="wasm" asks for WASM',
     cellCount,
     createPredictor: () => predict,
-    decode: (pixels, mask, options) => decode(predict, pixels, mask, options),
+    decode: async (pixels, mask, options) => ({ ...(await decode(predict, pixels, mask, options)), fillMs: 0 }),
     lost: false,
     release: () => released.push(name),
   };
