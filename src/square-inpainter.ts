@@ -260,9 +260,9 @@ export class SquareInpainter extends LitElement {
    * The first update comes in a task of its own, after the one that inserted the element (which often evaluated
    * this module too): its styles, the input's parsing and the start of the load are not added to that task.
    */
-  protected override async scheduleUpdate(): Promise<void> {
-    if (!this.hasUpdated) await nextTask();
-    super.scheduleUpdate();
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    if (this.hasUpdated) return super.scheduleUpdate();
+    return nextTask().then(() => super.scheduleUpdate());
   }
 
   /** Resolves once the element has updated and its grid is drawn whole (its first drawing takes a few tasks). */
