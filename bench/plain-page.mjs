@@ -7,17 +7,21 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { CONTENT_TYPES } from '../scripts/content-types.mjs';
 
 /**
  * Serves `root` plainly, with `Cache-Control: max-age` so that a second visit takes the files from the HTTP
- * cache, and `/dist/` from `distDir` (the bench's copy of the build).
+ * cache, `/dist/` from `distDir` (the bench's copy of the build) and `/models/` from `modelsDir` where given.
  */
-export async function servePlain(root, distDir) {
+export async function servePlain(root, distDir, modelsDir) {
   const server = createServer(async (request, response) => {
     const { pathname } = new URL(request.url ?? '/', 'http://localhost');
-    const file = pathname.startsWith('/dist/') ? path.join(distDir, pathname.slice('/dist/'.length)) : path.join(root, pathname);
+    const file =
+      pathname.startsWith('/dist/') ? path.join(distDir, pathname.slice('/dist/'.length))
+      : modelsDir && pathname.startsWith('/models/') ? path.join(modelsDir, pathname.slice('/models/'.length))
+      : path.join(root, pathname);
     try {
       const info = await stat(file);
       if (!info.isFile()) throw new Error('not a file');
@@ -55,15 +59,19 @@ async function visit(page, url) {
   };
 }
 
-/** Cold and warm visits of the plain page for `grid` on `backend`. */
+/**
+ * Cold and warm visits of the plain page for `grid` on `backend`, with the machine's 1-minute load average before
+ * them: on a busy machine a task's wall time includes the time its thread waited for a core.
+ */
 export async function measurePlainPage(browser, origin, grid, backend) {
   const context = await browser.createBrowserContext();
   try {
+    const loadAverage = Number(os.loadavg()[0].toFixed(2));
     const page = await context.newPage();
     const url = `${origin}/bench/plain-page.html?grid=${grid}&backend=${backend}`;
     const cold = await visit(page, url);
     const warm = await visit(page, url);
-    return { grid, backend, cold, warm };
+    return { grid, backend, loadAverage, cold, warm };
   } finally {
     await context.close();
   }

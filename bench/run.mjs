@@ -5,7 +5,7 @@
 //
 //   node bench/run.mjs [--quick] [--models DIR] [--grids 8,16] [--modes wasm-1t,wasm-2t,webgpu] [--out FILE]
 //   node bench/run.mjs --render      (redraw the tables from bench/results.json)
-//   --parts timings,bytes,longtasks   (the default: all three parts)
+//   --parts timings,bytes,longtasks,plain   (the default: all four parts)
 //
 // --quick (or BENCH_QUICK=1): grid 8 only, few repetitions, results to bench/.tmp/results-quick.json and the
 // README left alone; it checks that the bench works, its numbers mean little. --models DIR (or
@@ -23,6 +23,7 @@ import { CHROMIUM_PATH } from '../scripts/chromium.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const benchDir = path.join(root, 'bench');
+const PARTS = ['timings', 'bytes', 'longtasks', 'plain'];
 
 function parseArgs(argv) {
   const value = (flag) => {
@@ -36,7 +37,7 @@ function parseArgs(argv) {
     models: value('--models') ?? process.env.SQUARE_INPAINTER_TEST_MODELS,
     grids: list(value('--grids') ?? (quick ? '8' : '8,16')).map(Number),
     modes: list(value('--modes') ?? (quick ? 'wasm-1t' : 'wasm-1t,wasm-2t,webgpu')),
-    parts: list(value('--parts') ?? 'timings,bytes,longtasks'),
+    parts: list(value('--parts') ?? PARTS.join(',')),
     out: value('--out') ?? path.join(benchDir, quick ? '.tmp/results-quick.json' : 'results.json'),
     // The README's table follows bench/results.json only.
     updateReadme: !quick && value('--out') === undefined,
@@ -48,6 +49,9 @@ function parseArgs(argv) {
     matmulReps: quick ? 1 : 8,
     executablePath: CHROMIUM_PATH,
   };
+  for (const part of options.parts) {
+    if (!PARTS.includes(part)) throw new Error(`--parts: unknown part ${part}; use ${PARTS.join(', ')}`);
+  }
   for (const mode of options.modes) if (!MODES[mode]) throw new Error(`--modes: unknown mode ${mode}; use ${Object.keys(MODES).join(', ')}`);
   for (const grid of options.grids) if (![8, 16].includes(grid)) throw new Error(`--grids: no bundled model for ${grid}`);
   return options;
@@ -117,7 +121,7 @@ async function carryOver(results, options) {
     const part = `timings ${t.grid}×${t.grid} ${t.mode}`;
     carried.push({ part, date: measuredOn(part) });
   }
-  for (const part of ['longTasks', 'bytes']) {
+  for (const part of ['longTasks', 'plain', 'bytes']) {
     if (!options.parts.includes(part.toLowerCase()) && previous[part]?.length) {
       results[part] = previous[part];
       carried.push({ part, date: measuredOn(part) });
