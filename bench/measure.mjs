@@ -421,7 +421,7 @@ export function checkResults(results) {
   for (const b of results.bytes) if (!(b.totalBytes > 0)) problems.push(`${b.page} page: no bytes counted`);
   for (const p of results.plain ?? []) {
     for (const visit of ['cold', 'warm']) {
-      for (const key of ['firstInpaintMs', 'longestTaskMs', 'totalBlockingMs', 'firstRenderMs']) {
+      for (const key of ['firstInpaintMs', 'longestTaskMs', 'totalBlockingMs', 'longestTaskCpuMs', 'firstRenderMs']) {
         const value = p[visit]?.[key];
         if (!(Number.isFinite(value) && value >= 0)) problems.push(`plain page ${p.grid}×${p.grid} ${p.backend} ${visit}: ${key} is ${value}`);
       }

@@ -110,7 +110,7 @@ export function renderTables(results) {
     ]),
   );
   const plain = markdownTable(
-    ['grid, backend (ran on)', 'visit', 'first inpaint (ms)', 'longest task (ms)', 'total blocking time (ms)', 'first render (ms)', 'long tasks (start ms, duration ms)', 'load average'],
+    ['grid, backend (ran on)', 'visit', 'first inpaint (ms)', 'longest task (ms)', 'total blocking time (ms)', 'most CPU in one task (ms)', 'first render (ms)', 'long tasks (start ms, duration ms)', 'load average'],
     (results.plain ?? []).flatMap((p) =>
       ['cold', 'warm'].map((visit) => {
         const v = p[visit];
@@ -120,6 +120,7 @@ export function renderTables(results) {
           String(v.firstInpaintMs),
           String(v.longestTaskMs),
           String(v.totalBlockingMs),
+          ms(v.longestTaskCpuMs),
           ms(v.firstRenderMs),
           v.tasks.length ? v.tasks.map(([start, duration]) => `(${start}, ${duration})`).join(' ') : 'none',
           p.loadAverage == null ? '–' : p.loadAverage.toFixed(1),
