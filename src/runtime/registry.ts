@@ -103,16 +103,14 @@ export async function openModel(url: string, preference: BackendPreference, onPr
 }
 
 /**
- * `deliver` of the latest value, once at the next frame (or 100 ms on, where the page draws none: a hidden tab).
+ * `deliver` of the latest value, once at the next frame (none while the page draws no frames: a hidden tab).
  * `flush` delivers a value still held at once, `cancel` drops it.
  */
 function perFrame(deliver: (value: number) => void) {
   let held: number | undefined;
   let frame = 0;
-  let timer: ReturnType<typeof setTimeout> | undefined;
   const cancel = () => {
     cancelAnimationFrame(frame);
-    clearTimeout(timer);
     frame = 0;
     held = undefined;
   };
@@ -123,9 +121,7 @@ function perFrame(deliver: (value: number) => void) {
   };
   const report = (value: number) => {
     held = value;
-    if (frame) return;
-    frame = requestAnimationFrame(flush);
-    timer = setTimeout(flush, 100);
+    frame ||= requestAnimationFrame(flush);
   };
   return Object.assign(report, { flush, cancel });
 }
