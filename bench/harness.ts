@@ -50,8 +50,9 @@ class Baseline {
   async open(modelUrl: string, backend: Backend, model: Uint8Array): Promise<void> {
     const build = runtimeBuildFor(backend);
     const module = new URL(ORT_FILES[build].module, location.href).href;
-    const wasm = new Uint8Array(await (await fetch(ORT_FILES[build].wasm)).arrayBuffer());
-    const created = await this.ask<'created'>({ type: 'create', url: modelUrl, backend, build, module, wasm, model: model.slice() });
+    const wasm = new URL(ORT_FILES[build].wasm, location.href).href;
+    // The engine downloads the model and the wasm itself, as in the element's worker.
+    const created = await this.ask<'created'>({ type: 'create', url: modelUrl, backend, runtime: { build, module, wasm } });
     this.#session = created.session;
     await this.ask<'raw-session-ready'>({ type: 'raw-session', module, backend, model: model.slice() });
   }
@@ -76,7 +77,7 @@ class Baseline {
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       const listener = ({ data }: MessageEvent<BenchFromWorker>) => {
-        if (!('id' in data) || data.id !== id || data.type === 'started') return;
+        if (!('id' in data) || data.id !== id || data.type === 'progress') return;
         this.#worker.removeEventListener('message', listener);
         if (data.type === 'failed') reject(new Error(`bench worker: ${data.error.message}`));
         else resolve(data as Extract<BenchFromWorker, { type: T }>);

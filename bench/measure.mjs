@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import puppeteer from 'puppeteer-core';
+import { measurePlainPage, servePlain } from './plain-page.mjs';
 import { startServer } from './server.mjs';
 import { CHROMIUM_ARGS } from '../scripts/chromium.mjs';
 
@@ -394,10 +395,12 @@ export async function measure(options, { modelsDir, distDir, distBenchDir, onTim
   const loadStart = os.loadavg()[0];
   const flops = countFlops(modelsDir, options.grids);
   const server = await startServer({ root, models: options.models ? modelsDir : undefined, dist: distDir, distBench: distBenchDir });
+  const plainServer = options.parts.includes('plain') ? await servePlain(root, distDir, options.models ? modelsDir : undefined) : undefined;
   let browser;
   const stop = async () => {
     await browser?.close().catch(() => undefined);
     await server.close();
+    await plainServer?.close();
   };
   for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => stop().finally(() => process.exit(130)));
   try {
@@ -425,6 +428,11 @@ export async function measure(options, { modelsDir, distDir, distBenchDir, onTim
       for (const grid of options.quick ? options.grids : [16]) longTasks.push(await countLongTasks(browser, server.origin, grid, backend));
     }
     const mixedPage = options.parts.includes('mixed') ? await measureMixedPage(browser, server.origin, options.mixed) : null;
+    // The plain page: every grid on WASM and WebGPU (quick: WASM only), cold and warm.
+    const plain = [];
+    for (const backend of !plainServer ? [] : options.quick ? ['wasm'] : ['wasm', 'webgpu']) {
+      for (const grid of options.grids) plain.push(await measurePlainPage(browser, plainServer.origin, grid, backend));
+    }
     const bytes = [];
     const byteGrids = !options.parts.includes('bytes') ? [] : options.quick ? options.grids : [16];
     for (const grid of byteGrids) {
@@ -458,6 +466,7 @@ export async function measure(options, { modelsDir, distDir, distBenchDir, onTim
       timings,
       longTasks,
       mixedPage,
+      plain,
       bytes,
       sizes: await gzipSizes(distDir, modelsDir, options.grids),
       package: packageSize(),
@@ -483,5 +492,13 @@ export function checkResults(results) {
   }
   for (const b of results.bytes) if (!(b.totalBytes > 0)) problems.push(`${b.page} page: no bytes counted`);
   if (results.mixedPage) visit({ all: results.mixedPage.all, whileLoading: results.mixedPage.whileLoading }, 'mixedPage');
+  for (const p of results.plain ?? []) {
+    for (const visit of ['cold', 'warm']) {
+      for (const key of ['firstInpaintMs', 'longestTaskMs', 'totalBlockingMs', 'longestTaskCpuMs', 'firstRenderMs']) {
+        const value = p[visit]?.[key];
+        if (!(Number.isFinite(value) && value >= 0)) problems.push(`plain page ${p.grid}×${p.grid} ${p.backend} ${visit}: ${key} is ${value}`);
+      }
+    }
+  }
   if (problems.length) throw new Error(`bench: the results are incomplete:\n  ${problems.join('\n  ')}`);
 }

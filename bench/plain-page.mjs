@@ -7,17 +7,21 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { CONTENT_TYPES } from '../scripts/content-types.mjs';
 
 /**
  * Serves `root` plainly, with `Cache-Control: max-age` so that a second visit takes the files from the HTTP
- * cache, and `/dist/` from `distDir` (the bench's copy of the build).
+ * cache, `/dist/` from `distDir` (the bench's copy of the build) and `/models/` from `modelsDir` where given.
  */
-export async function servePlain(root, distDir) {
+export async function servePlain(root, distDir, modelsDir) {
   const server = createServer(async (request, response) => {
     const { pathname } = new URL(request.url ?? '/', 'http://localhost');
-    const file = pathname.startsWith('/dist/') ? path.join(distDir, pathname.slice('/dist/'.length)) : path.join(root, pathname);
+    const file =
+      pathname.startsWith('/dist/') ? path.join(distDir, pathname.slice('/dist/'.length))
+      : modelsDir && pathname.startsWith('/models/') ? path.join(modelsDir, pathname.slice('/models/'.length))
+      : path.join(root, pathname);
     try {
       const info = await stat(file);
       if (!info.isFile()) throw new Error('not a file');
@@ -35,15 +39,24 @@ export async function servePlain(root, distDir) {
   return { origin: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
-/** One visit: the long tasks from navigation to the first inpaint, the longest, the total blocking time, the first render. */
+/**
+ * One visit: the long tasks from navigation to the first inpaint, the longest, the total blocking time, the first
+ * render; and, from a trace of the visit, the most CPU time one task of the page's main thread took in that window.
+ */
 async function visit(page, url) {
-  await page.goto(url);
-  const result = await page.evaluate(async () => {
-    const inpainted = await window.plainPage;
-    // The observer reports a task once it ends: give the last one a moment.
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    return { ...inpainted, firstRenderMs: window.firstRenderMs, tasks: window.longTasks };
-  });
+  await page.tracing.start({ categories: ['toplevel', 'blink.user_timing'] });
+  let result;
+  try {
+    await page.goto(url);
+    result = await page.evaluate(async () => {
+      const inpainted = await window.plainPage;
+      // The observer reports a task once it ends: give the last one a moment.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return { ...inpainted, firstRenderMs: window.firstRenderMs, tasks: window.longTasks };
+    });
+  } finally {
+    result = { ...result, trace: await page.tracing.stop() };
+  }
   const tasks = result.tasks.filter(([start]) => start < result.firstInpaintMs);
   return {
     firstInpaintMs: result.firstInpaintMs,
@@ -51,19 +64,41 @@ async function visit(page, url) {
     firstRenderMs: Math.round(result.firstRenderMs * 10) / 10,
     longestTaskMs: Math.max(0, ...tasks.map(([, duration]) => duration)),
     totalBlockingMs: tasks.reduce((sum, [, duration]) => sum + Math.max(0, duration - 50), 0),
+    longestTaskCpuMs: longestTaskCpu(result.trace),
     tasks,
   };
 }
 
-/** Cold and warm visits of the plain page for `grid` on `backend`. */
+/**
+ * The most CPU time (the thread's own time, which leaves out the time it waited for a core) that one task of the
+ * page's main thread took between the navigation and the page's `first-inpaint` mark, from a trace of Chromium's
+ * `toplevel` tasks: on a busy machine, close to how long the longest task would be on an idle one.
+ */
+function longestTaskCpu(trace) {
+  const events = JSON.parse(new TextDecoder().decode(trace)).traceEvents ?? [];
+  // The mark is made on the page's main thread.
+  const mark = events.find((e) => e.name === 'first-inpaint' && e.cat?.includes('blink.user_timing'));
+  if (!mark) return null;
+  const thread = (e) => e.pid === mark.pid && e.tid === mark.tid;
+  const navigations = events.filter((e) => e.name === 'navigationStart' && thread(e) && e.ts <= mark.ts);
+  const from = Math.max(...navigations.map((e) => e.ts));
+  const tasks = events.filter((e) => e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask' && thread(e) && e.ts >= from && e.ts < mark.ts);
+  return Math.round(Math.max(0, ...tasks.map((e) => e.tdur ?? 0)) / 100) / 10;
+}
+
+/**
+ * Cold and warm visits of the plain page for `grid` on `backend`, with the machine's 1-minute load average before
+ * them: on a busy machine a task's wall time includes the time its thread waited for a core.
+ */
 export async function measurePlainPage(browser, origin, grid, backend) {
   const context = await browser.createBrowserContext();
   try {
+    const loadAverage = Number(os.loadavg()[0].toFixed(2));
     const page = await context.newPage();
     const url = `${origin}/bench/plain-page.html?grid=${grid}&backend=${backend}`;
     const cold = await visit(page, url);
     const warm = await visit(page, url);
-    return { grid, backend, cold, warm };
+    return { grid, backend, loadAverage, cold, warm };
   } finally {
     await context.close();
   }

@@ -5,7 +5,7 @@
 //
 //   node bench/run.mjs [--quick] [--models DIR] [--grids 8,16] [--modes wasm-1t,wasm-2t,webgpu] [--out FILE]
 //   node bench/run.mjs --render      (redraw the tables from bench/results.json)
-//   --parts timings,bytes,longtasks,mixed   (the default: all four parts)
+//   --parts timings,bytes,longtasks,mixed,plain   (the default: all five parts)
 //
 // --quick (or BENCH_QUICK=1): grid 8 only, few repetitions, results to bench/.tmp/results-quick.json and the
 // README left alone; it checks that the bench works, its numbers mean little. --models DIR (or
@@ -23,6 +23,7 @@ import { CHROMIUM_PATH } from '../scripts/chromium.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const benchDir = path.join(root, 'bench');
+const PARTS = ['timings', 'bytes', 'longtasks', 'mixed', 'plain'];
 
 function parseArgs(argv) {
   const value = (flag) => {
@@ -36,7 +37,7 @@ function parseArgs(argv) {
     models: value('--models') ?? process.env.SQUARE_INPAINTER_TEST_MODELS,
     grids: list(value('--grids') ?? (quick ? '8' : '8,16')).map(Number),
     modes: list(value('--modes') ?? (quick ? 'wasm-1t' : 'wasm-1t,wasm-2t,webgpu')),
-    parts: list(value('--parts') ?? 'timings,bytes,longtasks,mixed'),
+    parts: list(value('--parts') ?? PARTS.join(',')),
     out: value('--out') ?? path.join(benchDir, quick ? '.tmp/results-quick.json' : 'results.json'),
     // The README's table follows bench/results.json only.
     updateReadme: !quick && value('--out') === undefined,
@@ -50,6 +51,9 @@ function parseArgs(argv) {
     mixed: quick ? { rounds: 1, fills: 6 } : { rounds: 3, fills: 12 },
     executablePath: CHROMIUM_PATH,
   };
+  for (const part of options.parts) {
+    if (!PARTS.includes(part)) throw new Error(`--parts: unknown part ${part}; use ${PARTS.join(', ')}`);
+  }
   for (const mode of options.modes) if (!MODES[mode]) throw new Error(`--modes: unknown mode ${mode}; use ${Object.keys(MODES).join(', ')}`);
   for (const grid of options.grids) if (![8, 16].includes(grid)) throw new Error(`--grids: no bundled model for ${grid}`);
   return options;
@@ -119,7 +123,7 @@ async function carryOver(results, options) {
     const part = `timings ${t.grid}×${t.grid} ${t.mode}`;
     carried.push({ part, date: measuredOn(part) });
   }
-  for (const part of ['longTasks', 'bytes', 'mixedPage']) {
+  for (const part of ['longTasks', 'plain', 'bytes', 'mixedPage']) {
     const option = part === 'mixedPage' ? 'mixed' : part.toLowerCase();
     if (!options.parts.includes(option) && (Array.isArray(previous[part]) ? previous[part].length : previous[part])) {
       results[part] = previous[part];

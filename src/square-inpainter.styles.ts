@@ -21,12 +21,18 @@ export const styles = css`
   [part~='grid'] {
     display: grid;
     grid-template-columns: repeat(var(--grid-size), var(--square-inpainter-cell-size));
-    grid-auto-rows: var(--square-inpainter-cell-size);
+    grid-template-rows: repeat(var(--grid-size), var(--square-inpainter-cell-size));
     gap: var(--square-inpainter-gap);
     padding: var(--square-inpainter-gap);
     background: var(--square-inpainter-border);
     width: max-content;
     user-select: none;
+  }
+
+  /* The first drawing of the grid, a few rows a task, keeps its whole place; the element shows once it is whole. */
+  [part~='grid'][data-drawing],
+  [part~='grid'][data-drawing] ~ * {
+    visibility: hidden;
   }
 
   [part~='grid'][aria-readonly='false'] {

@@ -10,6 +10,7 @@ import type { Decoding } from './decoding.js';
 import type { InpaintDetail, InpaintResult, SquareInpainterEventMap } from './events.js';
 import { serializeCells } from './grid.js';
 import { AttributeError, DEFAULT_GRID_SIZE, errorDetail, readInput, textAttribute, type Input } from './input.js';
+import { nextTask } from './next-task.js';
 import { exactPosterior } from './posterior.js';
 import { setAssetLocations, type AssetLocations, type BackendPreference } from './runtime/index.js';
 import { styles } from './square-inpainter.styles.js';
@@ -19,6 +20,9 @@ export type Tool = 'none' | 'draw' | 'mask';
 
 /** The properties whose change starts a new inpaint. */
 const INPUTS = ['gridSize', 'pixels', 'mask', 'modelSrc', 'backend', 'decoding', 'steps', 'seed'] as const;
+
+/** How many cells the grid's first drawing adds per task: a 16×16 grid comes in four. */
+const CELLS_PER_TASK = 64;
 
 type Status = 'loading' | 'working' | 'done' | 'error';
 
@@ -142,6 +146,15 @@ export class SquareInpainter extends LitElement {
   #drawn?: unknown[];
   /** `show-attention`'s controller, once its chunk has loaded. */
   #attention?: AttentionController;
+  /**
+   * While the grid is first drawn, the rows to draw: none in the first update, then up to CELLS_PER_TASK more cells'
+   * worth in each task after; undefined once the grid is whole. No part of the first drawing is a long task, and
+   * `updateComplete` waits for all of it.
+   */
+  #firstRows?: number = 0;
+  /** Resolves when the first drawing is whole; set while it is not. */
+  #drawing?: Promise<void>;
+  #drawingDone?: () => void;
 
   readonly #inference = new InferenceController<Inpainted>(this, {
     task: (signal, complete) => this.#runInpaint(signal, complete),
@@ -222,6 +235,17 @@ export class SquareInpainter extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     if (INPUTS.some((name) => changed.has(name))) this.#autoInpaint();
+    const size = this.input?.gridSize;
+    if (this.#firstRows !== undefined && size) {
+      if (this.#firstRows >= size) {
+        this.#firstRows = this.#drawing = undefined;
+        this.#drawingDone?.();
+      } else {
+        this.#firstRows += Math.max(1, Math.floor(CELLS_PER_TASK / size));
+        this.#drawing ??= new Promise((resolve) => (this.#drawingDone = resolve));
+        nextTask().then(() => this.requestUpdate());
+      }
+    }
     // show-attention's code is a chunk of its own, imported on first use: pages without it load none of it.
     if (this.showAttention) {
       import('./attention.js').then((m) => {
@@ -235,11 +259,31 @@ export class SquareInpainter extends LitElement {
     }
   }
 
+  /**
+   * The first update comes in a task of its own, after the one that inserted the element (which often evaluated
+   * this module too): its styles, the input's parsing and the start of the load are not added to that task.
+   */
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    if (this.hasUpdated) return super.scheduleUpdate();
+    return nextTask().then(() => super.scheduleUpdate());
+  }
+
+  /** Resolves once the element has updated and its grid is drawn whole (its first drawing takes a few tasks). */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    const updated = await super.getUpdateComplete();
+    if (!this.#drawing) return updated;
+    await this.#drawing;
+    return super.getUpdateComplete();
+  }
+
   protected override render(): unknown {
     const size = this.input?.gridSize ?? 0;
     const status = this.#status();
     const editing = this.#editing;
+    // Until its first drawing is whole, the grid holds its place, and it and the lines under it stay unseen: the
+    // element appears at once, as when it was drawn in one task.
     return html`<div part="grid" role="grid" aria-label="${size} by ${size} grid" style=${cssProperties({ '--grid-size': size })}
+        ?data-drawing=${(this.#firstRows ?? size) < size}
         aria-readonly=${!this.#editable} aria-disabled=${!!this.disabled || this.#form.disabled}
         aria-busy=${status === 'loading' || status === 'working'} @keydown=${editing.handleKeydown} @focusin=${editing.handleFocusin}
         @pointerenter=${editing.handlePointerenter} @pointerdown=${editing.handlePointerdown} @pointermove=${editing.handlePointermove} @pointerup=${editing.handlePointerup}
@@ -256,13 +300,14 @@ export class SquareInpainter extends LitElement {
     const input = this.input;
     const fill = this.#inference.value?.fill;
     const attention = this.#attention;
-    const drawn = [input, fill, this.#editing.focusIndex, attention?.row];
+    const rows = input ? Math.min(input.gridSize, this.#firstRows ?? input.gridSize) : 0;
+    const drawn = [input, fill, this.#editing.focusIndex, attention?.row, rows];
     if (drawn.every((value, i) => value === this.#drawn?.[i])) return noChange;
     this.#drawn = drawn;
     if (!input) return nothing;
     const { gridSize: size, pixels, mask } = input;
     const focus = this.#editing.focusFor(size);
-    return Array.from({ length: size }, (_, row) => html`<div part="row" role="row">${Array.from({ length: size }, (_, col) => {
+    return Array.from({ length: rows }, (_, row) => html`<div part="row" role="row">${Array.from({ length: size }, (_, col) => {
       const index = row * size + col;
       const plain = cellView(index, pixels, mask, fill);
       // With attention drawn, the controller adds its part, shade and label suffix: this template alone writes them.

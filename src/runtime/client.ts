@@ -4,16 +4,15 @@
  * that fails to start, throws where nothing catches it, or ends (its lock is released) fails every request
  * waiting on it with a RuntimeLoadError; the next request starts a new one.
  */
-import { runtimeRunsOnPage, startWorker, type RuntimeBuild } from './assets.js';
-import { fetchWasm, type ByteProgress } from './download.js';
+import { runtimeRunsOnPage, startWorker } from './assets.js';
 import { describeError, received, RuntimeLoadError } from './errors.js';
 import type { FromWorker, Request, ToWorker, WorkerPort } from './protocol.js';
 
 interface Pending {
   resolve(message: FromWorker): void;
   reject(error: unknown): void;
-  /** Hears the answers before the last (`started`). */
-  onUpdate?(): void;
+  /** Hears the `progress` answers before the last. */
+  onProgress?(fraction: number): void;
 }
 
 /** The worker now serving the page. */
@@ -21,10 +20,6 @@ export interface Connection {
   readonly endpoint: Promise<WorkerPort>;
   alive: boolean;
   readonly pending: Map<number, Pending>;
-  /** The builds this worker has started: their wasm need not be sent again. */
-  readonly started: Set<RuntimeBuild>;
-  /** Each build's wasm download, until the worker has started the build, with everyone counting its bytes. */
-  readonly wasm: Map<RuntimeBuild, { bytes: Promise<Uint8Array>; listeners: Set<ByteProgress> }>;
 }
 
 let current: Connection | undefined;
@@ -39,8 +34,6 @@ export function connect(): Connection {
     endpoint: runtimeRunsOnPage() ? import('./on-page.js').then((m) => m.startOnPage()) : new Promise<WorkerPort>((resolve) => resolve(startWorker())),
     alive: true,
     pending: new Map(),
-    started: new Set(),
-    wasm: new Map(),
   };
   current = connection;
   connection.endpoint.then(
@@ -54,7 +47,7 @@ export function connect(): Connection {
         const request = connection.pending.get(data.id);
         // A request the page gave up on.
         if (!request) return;
-        if (data.type === 'started') return request.onUpdate?.();
+        if (data.type === 'progress') return request.onProgress?.(data.fraction);
         connection.pending.delete(data.id);
         if (data.type === 'failed') request.reject(received(data.error));
         else request.resolve(data);
@@ -87,13 +80,13 @@ function lose(connection: Connection, why: string): void {
 export function request<T extends FromWorker['type']>(
   connection: Connection,
   message: Request,
-  { signal, transfer = [], onUpdate }: { signal?: AbortSignal; transfer?: Transferable[]; onUpdate?: () => void } = {},
+  { signal, transfer = [], onProgress }: { signal?: AbortSignal; transfer?: Transferable[]; onProgress?: (fraction: number) => void } = {},
 ): Promise<Extract<FromWorker, { type: T }>> {
   const id = nextId++;
   return new Promise((resolve, reject) => {
     if (!connection.alive) return reject(new RuntimeLoadError('the runtime worker stopped; the next input starts it again'));
     signal?.throwIfAborted();
-    connection.pending.set(id, { resolve: resolve as (message: FromWorker) => void, reject, onUpdate });
+    connection.pending.set(id, { resolve: resolve as (message: FromWorker) => void, reject, onProgress });
     connection.endpoint.then((endpoint) => endpoint.postMessage({ ...message, id } as ToWorker, transfer), () => undefined);
     signal?.addEventListener(
       'abort',
@@ -110,38 +103,4 @@ export function request<T extends FromWorker['type']>(
 /** Tells the worker something that needs no answer. */
 export function send(connection: Connection, message: Extract<ToWorker, { type: 'abort' | 'release' }>): void {
   if (connection.alive) connection.endpoint.then((endpoint) => endpoint.postMessage(message), () => undefined);
-}
-
-/** Whether the page must still download the wasm of `build` for this worker (it counts toward progress). */
-export function needsWasm(connection: Connection, build: RuntimeBuild): boolean {
-  return !connection.started.has(build) && !connection.wasm.has(build);
-}
-
-/**
- * The wasm of `build` for the worker, or undefined where it has started that build. Downloaded once per
- * worker; a failed download is forgotten, so the next request fetches again.
- */
-export async function wasmFor(connection: Connection, build: RuntimeBuild, onBytes?: ByteProgress): Promise<Uint8Array | undefined> {
-  if (connection.started.has(build)) return undefined;
-  let entry = connection.wasm.get(build);
-  if (!entry) {
-    const listeners = new Set<ByteProgress>();
-    const created = { listeners, bytes: fetchWasm(build, (received, total) => listeners.forEach((l) => l(received, total))) };
-    created.bytes.catch(() => connection.wasm.get(build) === created && connection.wasm.delete(build));
-    connection.wasm.set(build, created);
-    entry = created;
-  }
-  if (!onBytes) return entry.bytes;
-  entry.listeners.add(onBytes);
-  try {
-    return await entry.bytes;
-  } finally {
-    entry.listeners.delete(onBytes);
-  }
-}
-
-/** The worker has started `build`: the page lets go of its wasm. */
-export function markStarted(connection: Connection, build: RuntimeBuild): void {
-  connection.started.add(build);
-  connection.wasm.delete(build);
 }

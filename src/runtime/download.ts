@@ -1,8 +1,8 @@
 /**
- * The page's downloads: each reports its bytes as they arrive (the element's progress over the whole load), and
- * what came is checked before the runtime worker gets it: onnxruntime-web's wasm and the model.
+ * The runtime's downloads, made where onnxruntime-web runs (the runtime worker; the page only for on-page.ts): the
+ * model and the wasm, each reporting its bytes as they arrive, and checked before onnxruntime-web gets it. The page
+ * only names the files; their bytes never cross to it.
  */
-import { BUNDLED_BYTES, wasmUrlForRuntime, type RuntimeBuild } from './assets.js';
 import { describeError, looksLikeHtml, ModelLoadError, RuntimeLoadError } from './errors.js';
 
 /** `received` bytes of `total` (undefined: the size is not known). */
@@ -41,14 +41,13 @@ export async function fetchBytes(url: string, expected: number | undefined, onBy
 }
 
 /**
- * The wasm of `build`, checked: anything else (a dev server's HTML page, an error page) would break
+ * onnxruntime-web's wasm at `url`, checked: anything else (a dev server's HTML page, an error page) would break
  * onnxruntime-web for good ("previous call to initializeWebAssembly() failed"), and only a reload would clear it.
  */
-export async function fetchWasm(build: RuntimeBuild, onBytes: ByteProgress): Promise<Uint8Array> {
-  const url = wasmUrlForRuntime(build);
+export async function fetchWasm(url: string, expected: number | undefined, onBytes: ByteProgress): Promise<Uint8Array> {
   let bytes: Uint8Array;
   try {
-    bytes = await fetchBytes(url, BUNDLED_BYTES.wasm[build], onBytes);
+    bytes = await fetchBytes(url, expected, onBytes);
   } catch (cause) {
     throw new RuntimeLoadError(`could not fetch onnxruntime-web's wasm at ${url} (${describeError(cause)})`, { cause });
   }
@@ -74,4 +73,52 @@ export async function fetchModel(url: string, expected: number | undefined, onBy
     );
   }
   return model;
+}
+
+/**
+ * The downloads' share of a load, 0..0.9 of it, over the files counted with `count(expected)`: each reports its
+ * bytes, and a file of unknown size counts as twice what has come (the bar moves, and never reaches the end early).
+ */
+export function downloadShare(onShare: (fraction: number) => void): (expected: number | undefined) => ByteProgress {
+  const files: [number, number | undefined][] = [];
+  return (expected) => {
+    const file: [number, number | undefined] = [0, expected];
+    files.push(file);
+    return (received, total) => {
+      file[0] = received;
+      file[1] = total;
+      let done = 0;
+      let all = 0;
+      for (const [got, size] of files) {
+        done += got;
+        all += size ?? 2 * got + 1;
+      }
+      onShare(all > 0 ? (0.9 * done) / all : 0);
+    };
+  };
+}
+
+/**
+ * `report` at most once per `intervalMs`: a value that comes sooner is held (the latest one) and sent when the
+ * interval is up, unless `report.now` sends a newer one first. Each sent value is a message to the page and an
+ * update of its elements, which need no more than one a frame.
+ */
+export function throttle(report: (value: number) => void, intervalMs = 16): ((value: number) => void) & { now(value: number): void } {
+  let last = -Infinity;
+  let held: number | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const send = (value: number) => {
+    clearTimeout(timer);
+    timer = undefined;
+    held = undefined;
+    last = performance.now();
+    report(value);
+  };
+  const throttled = (value: number) => {
+    const wait = last + intervalMs - performance.now();
+    if (wait <= 0) return send(value);
+    held = value;
+    timer ??= setTimeout(() => held !== undefined && send(held), wait);
+  };
+  return Object.assign(throttled, { now: send });
 }

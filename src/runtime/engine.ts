@@ -1,7 +1,8 @@
 /**
  * The runtime's working half, run by the runtime worker (worker.ts), or on the page where the host's bundler
- * leaves no onnxruntime-web module a worker can import (on-page.ts): onnxruntime-web's builds, the sessions,
- * their runs and whole decodes (decoding.ts), answering the page's messages (protocol.ts). It imports
+ * leaves no onnxruntime-web module a worker can import (on-page.ts): the downloads of the models and of
+ * onnxruntime-web's wasm (download.ts), onnxruntime-web's builds, the sessions, their runs and whole decodes
+ * (decoding.ts), answering the page's messages (protocol.ts). It imports
  * onnxruntime-web only through the importer it is given, so the worker's script holds neither onnxruntime-web
  * nor `import.meta`.
  */
@@ -11,8 +12,9 @@ import { decode, type Predictor } from '../decoding.js';
 import { toInt64Tokens, whiteProbabilities } from '../model-io.js';
 import { webGpuAdapter } from './adapter.js';
 import type { RuntimeBuild } from './assets.js';
+import { downloadShare, fetchModel, fetchWasm, throttle, type ByteProgress } from './download.js';
 import { describeError, ModelLoadError, RuntimeLoadError, sendable } from './errors.js';
-import type { Backend, FromWorker, ToWorker } from './protocol.js';
+import type { Backend, FromWorker, RuntimeFiles, ToWorker } from './protocol.js';
 import { RunQueue } from './run-queue.js';
 
 export type Ort = typeof OrtTypes;
@@ -58,39 +60,103 @@ export function serve(endpoint: Endpoint, importOrt: OrtImporter): void {
   let nextSession = 1;
   /** How often each build was imported: a retry asks under another fragment. */
   const imports = new Map<RuntimeBuild, number>();
+  /** The builds that have started: onnxruntime-web holds their wasm. */
+  const started = new Set<RuntimeBuild>();
+  /** Each build's wasm, downloaded once, until the build has started, with everyone counting its bytes. */
+  const downloads = new Map<RuntimeBuild, { bytes: Promise<Uint8Array>; listeners: Set<ByteProgress> }>();
 
   /**
-   * The build `build`, started once. A failed start is forgotten, so the next request starts it again: the page
-   * checks the wasm before it sends it, because onnxruntime-web keeps a failed start for good.
+   * The wasm of `files.build`, or undefined where that build has started. Downloaded once; a failed download is
+   * forgotten, so the next request fetches again.
    */
-  const loadRuntime = (build: RuntimeBuild, url: string, wasm: Uint8Array | undefined): Promise<Runtime> => {
+  const wasmFor = async (files: RuntimeFiles, onBytes?: ByteProgress): Promise<Uint8Array | undefined> => {
+    if (started.has(files.build)) return undefined;
+    let download = downloads.get(files.build);
+    if (!download) {
+      const listeners = new Set<ByteProgress>();
+      const created = { listeners, bytes: fetchWasm(files.wasm, files.wasmBytes, (got, total) => listeners.forEach((l) => l(got, total))) };
+      created.bytes.catch(() => downloads.get(files.build) === created && downloads.delete(files.build));
+      downloads.set(files.build, created);
+      download = created;
+    }
+    if (!onBytes) return download.bytes;
+    download.listeners.add(onBytes);
+    try {
+      return await download.bytes;
+    } finally {
+      download.listeners.delete(onBytes);
+    }
+  };
+  /**
+   * The build `files.build`, started once. A failed start is forgotten, so the next request starts it again: the
+   * wasm is checked before onnxruntime-web gets it, because it keeps a failed start for good.
+   */
+  const loadRuntime = async (files: RuntimeFiles): Promise<Runtime> => {
+    const { build } = files;
     let ready = runtimes.get(build);
     if (!ready) {
-      if (!wasm) return Promise.reject(new RuntimeLoadError(`onnxruntime-web's ${build} wasm was not sent`));
+      const wasm = await wasmFor(files);
+      ready = runtimes.get(build);
+      if (ready) return ready;
+      if (!wasm) throw new RuntimeLoadError(`onnxruntime-web's ${build} wasm is gone`);
       // A module that failed to load stays failed under its URL in this scope: a retry asks under another fragment.
       const tries = (imports.get(build) ?? 0) + 1;
       imports.set(build, tries);
-      const created = startRuntime(build, tries > 1 ? `${url}#retry-${tries}` : url, wasm, importOrt);
-      created.catch(() => runtimes.get(build) === created && runtimes.delete(build));
+      const created = startRuntime(build, tries > 1 ? `${files.module}#retry-${tries}` : files.module, wasm, importOrt);
+      created.then(
+        () => {
+          started.add(build);
+          downloads.delete(build);
+        },
+        () => runtimes.get(build) === created && runtimes.delete(build),
+      );
       runtimes.set(build, created);
       ready = created;
     }
     return ready;
   };
 
+  /**
+   * A session of the model at `message.url`: the model and the build's wasm download side by side (the first 90%
+   * of the progress), then the session is created on `message.backend`, on WASM where WebGPU fails.
+   */
+  const create = async (message: Extract<ToWorker, { type: 'create' }>): Promise<FromWorker> => {
+    const { id, url, backend, runtime, fallback } = message;
+    const progress = throttle((fraction) => endpoint.postMessage({ type: 'progress', id, fraction }));
+    const count = downloadShare(progress);
+    const onModelBytes = count(message.modelBytes);
+    const wasm = started.has(runtime.build) ? undefined : wasmFor(runtime, count(runtime.wasmBytes));
+    // Handled here, awaited below: a model that fails to download must not leave this rejection unhandled.
+    wasm?.catch(() => undefined);
+    const model = await fetchModel(url, message.modelBytes, onModelBytes);
+    // A runtime that cannot be fetched is reported as such, not hidden behind a fallback to the other build.
+    await wasm;
+    const onStarted = () => progress.now(0.95);
+    const createOn = async (files: RuntimeFiles, on: Backend) => {
+      const ready = await loadRuntime(files);
+      if (on === 'webgpu') await checkAdapter();
+      return createInferenceSession(ready, model, on, url, onStarted);
+    };
+    let session: Session;
+    let fellBack: string | undefined;
+    try {
+      session = await createOn(runtime, backend);
+    } catch (error) {
+      // WebGPU can fail where WASM works (an adapter that lost its device, an op without a kernel, a worker without
+      // WebGPU): fall back.
+      if (!fallback) throw error;
+      fellBack = describeError(error);
+      session = await createOn(fallback, 'wasm');
+    }
+    const handle = nextSession++;
+    sessions.set(handle, session);
+    return { type: 'created', id, session: handle, cellCount: session.cellCount, backend: fellBack ? 'wasm' : backend, fellBack };
+  };
+
   const answer = async (message: ToWorker, signal: AbortSignal): Promise<[FromWorker, Transferable[]?]> => {
     const { id } = message as { id: number };
     const session = 'session' in message ? sessions.get(message.session) : undefined;
-    if (message.type === 'create') {
-      const runtime = await loadRuntime(message.build, message.module, message.wasm);
-      if (message.backend === 'webgpu') await checkAdapter();
-      const created = await createInferenceSession(runtime, message.model, message.backend, message.url, () =>
-        endpoint.postMessage({ type: 'started', id }),
-      );
-      const handle = nextSession++;
-      sessions.set(handle, created);
-      return [{ type: 'created', id, session: handle, cellCount: created.cellCount }];
-    }
+    if (message.type === 'create') return [await create(message)];
     if (message.type === 'gpu') return [{ type: 'gpu', id, available: 'gpu' in navigator }];
     if (!session) throw new Error('the model was released');
     if (message.type === 'run') {

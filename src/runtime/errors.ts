@@ -17,19 +17,23 @@ export class ModelLoadError extends Error {
   }
 }
 
-export function describeError(error: unknown): string {
+/** `error`'s message, cut at `limit` characters (another library's message can be a page long). */
+export function describeError(error: unknown, limit = 200): string {
   let text: string;
   try {
     text = error instanceof Error ? error.message : String(error);
   } catch {
     text = 'an error that cannot be shown';
   }
-  return text.length > 200 ? text.slice(0, 200) + '…' : text;
+  return text.length > limit ? text.slice(0, limit) + '…' : text;
 }
 
-/** `error` as a message can carry it. */
+/**
+ * `error` as a message can carry it. The runtime's own messages cross whole: one that names a long URL (a failed
+ * download, checked in the worker) reads on the page as it would have been thrown there.
+ */
 export function sendable(error: unknown): SentError {
-  return { name: error instanceof Error ? error.name : 'Error', message: describeError(error) };
+  return { name: error instanceof Error ? error.name : 'Error', message: describeError(error, 2000) };
 }
 
 /** A sent error as the class it was thrown as (RangeError and TypeError too: decoding throws them for options). */

@@ -1,14 +1,13 @@
 /**
- * Loading one session: the page downloads the model and the runtime's wasm side by side (the progress bar over the
- * whole load), then has the runtime worker create the session from their bytes, on WASM where WebGPU fails.
+ * Loading one session: the page names the model and the runtime's files, and the runtime worker downloads them
+ * side by side (posting the progress over the whole load) and creates the session, on WASM where WebGPU fails.
+ * No byte of either crosses to the page, whose main thread stays free while they come.
  */
 import type { DecodeOptions, Predictor } from '../decoding.js';
-import { BUNDLED_BYTES, BUNDLED_GRID_SIZES, bundledModelUrl, moduleUrlForRuntime } from './assets.js';
+import { BUNDLED_BYTES, BUNDLED_GRID_SIZES, bundledModelUrl, moduleUrlForRuntime, wasmUrlForRuntime } from './assets.js';
 import { runtimeBuildFor, type BackendChoice } from './backend.js';
-import { connect, markStarted, needsWasm, request, send, wasmFor, type Connection } from './client.js';
-import { fetchModel } from './download.js';
-import { describeError } from './errors.js';
-import type { Backend, FillResult } from './protocol.js';
+import { connect, request, send } from './client.js';
+import type { Backend, FillResult, RuntimeFiles } from './protocol.js';
 
 /** Progress of the whole load, 0..1: the downloads (model and runtime) are the first 90%, the session's start the rest. */
 export type ProgressListener = (fraction: number) => void;
@@ -40,72 +39,29 @@ export interface WorkerSession {
   release(): void;
 }
 
-/** Downloads the model at `url` and the runtime, then creates its session on `choice.backend` (WASM where WebGPU fails). */
+/** Has the runtime worker download the model at `url` and the runtime, and create its session on `choice.backend` (WASM where WebGPU fails). */
 export async function loadSession(url: string, choice: BackendChoice, onProgress: ProgressListener): Promise<WorkerSession> {
-  // The downloads run side by side: the model, and the runtime's wasm unless the page loads it already.
-  const build = runtimeBuildFor(choice.backend);
   const bundledSize = BUNDLED_GRID_SIZES.find((size) => bundledModelUrl(size) === url);
-  const downloads = { model: [0, bundledSize && BUNDLED_BYTES.models[bundledSize]], runtime: [0, 0] } as Record<
-    string,
-    [number, number | undefined]
-  >;
-  const countBytes = (part: string) => (received: number, total: number | undefined) => {
-    downloads[part] = [received, total];
-    let done = 0;
-    let all = 0;
-    for (const [got, size] of Object.values(downloads)) {
-      done += got;
-      // An unknown size counts as twice what has come: the bar moves, and never reaches the end early.
-      all += size ?? 2 * got + 1;
-    }
-    onProgress(all > 0 ? (0.9 * done) / all : 0);
-  };
   const connection = connect();
-  if (needsWasm(connection, build)) downloads.runtime = [0, BUNDLED_BYTES.wasm[build]];
-  const wasm = wasmFor(connection, build, countBytes('runtime'));
-  // Handled here, awaited below: a model that fails to download must not leave this rejection unhandled.
-  wasm.catch(() => undefined);
-  const model = await fetchModel(url, bundledSize && BUNDLED_BYTES.models[bundledSize], countBytes('model'));
-  // A runtime that cannot be fetched is reported as such, not hidden behind a fallback to the other build.
-  await wasm;
-  if (choice.backend === 'webgpu') {
-    try {
-      return await createSessionInWorker(connection, model, 'webgpu', url, choice, onProgress);
-    } catch (error) {
-      // A lost worker is no reason to change backends.
-      if (!connection.alive) throw error;
-      // WebGPU can fail where WASM works (an adapter that lost its device, an op without a kernel, a worker
-      // without WebGPU): fall back.
-      const reason = `${choice.reason} failed (${describeError(error)}); fell back to WASM`;
-      return createSessionInWorker(connection, model, 'wasm', url, { ...choice, reason }, onProgress);
-    }
-  }
-  return createSessionInWorker(connection, model, 'wasm', url, choice, onProgress);
-}
-
-/** Has the runtime worker create a session of `model` on `backend`, sending the build's wasm if it has not started it. */
-async function createSessionInWorker(
-  connection: Connection,
-  model: Uint8Array,
-  backend: Backend,
-  url: string,
-  choice: BackendChoice,
-  onProgress: ProgressListener,
-): Promise<WorkerSession> {
-  const build = runtimeBuildFor(backend);
-  const wasm = await wasmFor(connection, build);
   const reply = await request<'created'>(
     connection,
-    { type: 'create', url, backend, build, module: moduleUrlForRuntime(build), wasm, model },
-    { onUpdate: () => onProgress(0.95) },
+    {
+      type: 'create',
+      url,
+      modelBytes: bundledSize && BUNDLED_BYTES.models[bundledSize],
+      backend: choice.backend,
+      runtime: runtimeFiles(choice.backend),
+      fallback: choice.backend === 'webgpu' ? runtimeFiles('wasm') : undefined,
+    },
+    { onProgress },
   );
-  const { session } = reply;
-  markStarted(connection, build);
-  // Messages copy what they carry (nothing is transferred): the caller keeps its tokens, the page its wasm.
+  const { session, backend } = reply;
+  const reason = reply.fellBack ? `${choice.reason} failed (${reply.fellBack}); fell back to WASM` : choice.reason;
+  // Messages copy what they carry (nothing is transferred): the caller keeps its tokens.
   return {
     backend,
     adapter: choice.adapter,
-    reason: choice.reason,
+    reason,
     cellCount: reply.cellCount,
     createPredictor: (cellCount: number, output?: string): Predictor => (tokens) => {
       if (tokens.length !== cellCount) return Promise.reject(new RangeError(`predict: expected ${cellCount} tokens, got ${tokens.length}`));
@@ -121,4 +77,10 @@ async function createSessionInWorker(
       send(connection, { type: 'release', session });
     },
   };
+}
+
+/** The files of the build that serves `backend` in this browser. */
+function runtimeFiles(backend: Backend): RuntimeFiles {
+  const build = runtimeBuildFor(backend);
+  return { build, module: moduleUrlForRuntime(build), wasm: wasmUrlForRuntime(build), wasmBytes: BUNDLED_BYTES.wasm[build] };
 }

@@ -1,7 +1,7 @@
 /**
- * The messages between the page (client.ts) and the runtime worker (engine.ts): the page downloads the model and
- * the wasm and sends their bytes; the worker imports onnxruntime-web from the URL the page names, holds the
- * sessions, and answers single model runs and whole decodes.
+ * The messages between the page (client.ts) and the runtime worker (engine.ts): the page names the model and the
+ * runtime's files; the worker downloads and checks them (posting the load's progress), imports onnxruntime-web
+ * from the URL the page names, holds the sessions, and answers single model runs and whole decodes.
  */
 import type { DecodeOptions, DecodeResult } from '../decoding.js';
 import type { RuntimeBuild } from './assets.js';
@@ -22,20 +22,31 @@ export interface SentError {
   message: string;
 }
 
+/** One onnxruntime-web build's files, where the page found them (assets.ts). */
+export interface RuntimeFiles {
+  build: RuntimeBuild;
+  /** The build's module, which the worker imports. */
+  module: string;
+  /** Its wasm, which the worker downloads once and checks before onnxruntime-web gets it. */
+  wasm: string;
+  /** The shipped wasm's size, for progress where the server sends no usable Content-Length. */
+  wasmBytes?: number;
+}
+
 export type ToWorker =
   /**
-   * A session for `model` on `backend`. `module` is the build's onnxruntime-web module; `wasm` its wasm, sent
-   * until the worker has started that build.
+   * A session of the model at `url` on `backend`, on the build `runtime`; for WebGPU, `fallback` is the WASM build
+   * to create it on where WebGPU fails. The worker downloads the model (`modelBytes`: the shipped size, where it
+   * is a bundled one) and the wasm it has not started yet, posting `progress` as they come.
    */
   | {
       type: 'create';
       id: number;
       url: string;
+      modelBytes?: number;
       backend: Backend;
-      build: RuntimeBuild;
-      module: string;
-      wasm?: Uint8Array;
-      model: Uint8Array;
+      runtime: RuntimeFiles;
+      fallback?: RuntimeFiles;
     }
   /** Whether this worker has WebGPU (`navigator.gpu`): workers of some browsers do not. */
   | { type: 'gpu'; id: number }
@@ -48,9 +59,13 @@ export type ToWorker =
   | { type: 'release'; session: number };
 
 export type FromWorker =
-  /** The session exists; its warm-up run comes next. */
-  | { type: 'started'; id: number }
-  | { type: 'created'; id: number; session: number; cellCount: number | null }
+  /**
+   * How far a `create` has come, 0..1, rising: the downloads are the first 90%, the session's start the rest
+   * (0.95 once it exists, before its warm-up run). At most one a frame's time.
+   */
+  | { type: 'progress'; id: number; fraction: number }
+  /** The session, on `backend`: WASM where WebGPU failed, `fellBack` saying why. */
+  | { type: 'created'; id: number; session: number; cellCount: number | null; backend: Backend; fellBack?: string }
   | { type: 'gpu'; id: number; available: boolean }
   | { type: 'ran'; id: number; values: Float32Array }
   | { type: 'decoded'; id: number; result: FillResult }

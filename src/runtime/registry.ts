@@ -44,13 +44,21 @@ export async function openModel(url: string, preference: BackendPreference, onPr
   if (!entry) {
     const listeners = new Set<ProgressListener>();
     let reported = 0;
-    // Monotonic, whatever order the downloads report in.
-    const report = (fraction: number) => {
-      if (fraction <= reported) return;
-      reported = fraction;
-      listeners.forEach((listener) => listener(fraction));
+    // Monotonic, whatever order the downloads report in; at most once a frame, each being an update of every
+    // element waiting.
+    const report = perFrame((fraction: number) => listeners.forEach((listener) => listener(fraction)));
+    const created: Entry = {
+      refs: 0,
+      listeners,
+      ready: loadSession(url, choice, (fraction) => {
+        if (fraction <= reported) return;
+        reported = fraction;
+        report(fraction);
+      }),
     };
-    const created: Entry = { refs: 0, listeners, ready: loadSession(url, choice, report) };
+    // Settled before anyone waiting hears of it: the last step (the session's start) still reaches them, before
+    // their `load`; after a failure, nothing does.
+    created.ready.then(report.flush, report.cancel);
     created.ready.then((shared) => (created.shared = shared)).catch(() => {
       // A failed load is not cached: the next element (or a fixed server) gets a fresh try.
       if (entries.get(key) === created) entries.delete(key);
@@ -92,4 +100,28 @@ export async function openModel(url: string, preference: BackendPreference, onPr
       }, RELEASE_DELAY_MS);
     },
   };
+}
+
+/**
+ * `deliver` of the latest value, once at the next frame (none while the page draws no frames: a hidden tab).
+ * `flush` delivers a value still held at once, `cancel` drops it.
+ */
+function perFrame(deliver: (value: number) => void) {
+  let held: number | undefined;
+  let frame = 0;
+  const cancel = () => {
+    cancelAnimationFrame(frame);
+    frame = 0;
+    held = undefined;
+  };
+  const flush = () => {
+    const value = held;
+    cancel();
+    if (value !== undefined) deliver(value);
+  };
+  const report = (value: number) => {
+    held = value;
+    frame ||= requestAnimationFrame(flush);
+  };
+  return Object.assign(report, { flush, cancel });
 }

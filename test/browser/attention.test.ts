@@ -4,7 +4,7 @@ import '../../dist/square-inpainter.js';
 import { attentionLabel } from '../../src/attention-cells.js';
 import { cellView } from '../../src/cells.js';
 import type { SquareInpainter } from '../../src/index.js';
-import { cellString, cellsOf, fetchedUrls, nextEvent, watchUnhandledRejections } from './support.js';
+import { cellString, cellsOf, nextEvent, watchUnhandledRejections, watchWorkerFetches } from './support.js';
 
 const N = 8;
 /** A 3×3 square at row 2, column 3, with its lower-right corner hidden. */
@@ -16,6 +16,8 @@ const pixels = truth.map((cell, i) => (mask[i] ? 0 : cell));
 const tokens = pixels.map((pixel, i) => (mask[i] ? 2 : pixel));
 
 const rejections = watchUnhandledRejections();
+// The page fetches the attention chunk, the runtime worker the attention export.
+const fetchedUrls = watchWorkerFetches();
 const cells = (element: SquareInpainter) => [...element.shadowRoot!.querySelectorAll<HTMLElement>('[role="gridcell"]')];
 const shade = (cell: HTMLElement) => Number(cell.style.getPropertyValue('--square-inpainter-a'));
 
@@ -45,7 +47,7 @@ describe('<square-inpainter show-attention>', function () {
     cells(element)[0].focus();
     await sendKeys({ press: 'ArrowRight' });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(fetchedUrls().filter((url) => /-attention\.onnx|attention\.js/.test(url))).to.deep.equal([]);
+    expect((await fetchedUrls()).filter((url) => /-attention\.onnx|attention\.js/.test(url))).to.deep.equal([]);
     expect(cells(element).some((cell) => cell.part.contains('attention'))).to.equal(false);
     expect(cells(element)[1].getAttribute('aria-label')).to.not.match(/attends/);
   });
@@ -80,7 +82,7 @@ describe('<square-inpainter show-attention>', function () {
     const note = element.shadowRoot!.querySelector('[part="attention-note"]')!;
     expect(note.getAttribute('role')).to.equal('status');
     expect(note.textContent).to.include(`attends most to ${place}`);
-    expect(fetchedUrls().some((url) => url.endsWith('/models/square-inpainter-8-attention.onnx'))).to.equal(true);
+    expect((await fetchedUrls()).some((url) => url.endsWith('/models/square-inpainter-8-attention.onnx'))).to.equal(true);
     await expect(element).to.be.accessible();
 
     // Off again: the shading and the label's suffix go.

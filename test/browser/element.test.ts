@@ -2,7 +2,7 @@ import { expect, fixture, fixtureSync, html, waitUntil } from '@open-wc/testing'
 import '../../dist/square-inpainter.js';
 import type { SquareInpainter } from '../../src/index.js';
 import { RELEASE_DELAY_MS } from '../../src/runtime/registry.js';
-import { cellString, fetchedUrls, modelUrl, nextEvent, recordEvents, settle, watchUnhandledRejections } from './support.js';
+import { cellString, modelUrl, nextEvent, recordEvents, settle, watchUnhandledRejections, watchWorkerFetches } from './support.js';
 
 const N = 8;
 /** A 3×3 square at row 2, column 3, with its lower-right corner hidden. */
@@ -13,6 +13,8 @@ for (let r = 3; r < 7; r++) for (let c = 4; c < 8; c++) cornerMask[r * N + c] = 
 const pixels = truth.map((cell, i) => (cornerMask[i] ? 0 : cell));
 
 const rejections = watchUnhandledRejections();
+// The models are fetched by the runtime worker.
+const fetchedUrls = watchWorkerFetches();
 
 
 describe('<square-inpainter> element', function () {
@@ -234,8 +236,8 @@ describe('<square-inpainter> element', function () {
 
   it('shares one session per model between elements and releases it with the last one', async () => {
     const url = modelUrl(16);
-    const fetches = () => fetchedUrls().filter((name) => name === url).length;
-    const before = fetches();
+    const fetches = async () => (await fetchedUrls()).filter((name) => name === url).length;
+    const before = await fetches();
     const first = document.createElement('square-inpainter');
     const second = document.createElement('square-inpainter');
     // One hidden cell each: with nothing hidden an element loads no model.
@@ -244,20 +246,20 @@ describe('<square-inpainter> element', function () {
     const loads = [nextEvent(first, 'load'), nextEvent(second, 'load')];
     document.body.append(first, second);
     await Promise.all(loads);
-    expect(fetches() - before, 'model fetches for two elements').to.equal(1);
+    expect((await fetches()) - before, 'model fetches for two elements').to.equal(1);
     first.remove();
     const third = document.createElement('square-inpainter');
     Object.assign(third, { backend: 'wasm', mask: oneHidden });
     const thirdLoad = nextEvent(third, 'load');
     document.body.append(third);
     await thirdLoad;
-    expect(fetches() - before, 'a third element joins the open session').to.equal(1);
+    expect((await fetches()) - before, 'a third element joins the open session').to.equal(1);
     second.remove();
     // Moved: the last element leaves and comes back at once, and keeps the session.
     third.remove();
     document.body.append(third);
     await third.inpaint();
-    expect(fetches() - before, 'an element moved in the page keeps the session').to.equal(1);
+    expect((await fetches()) - before, 'an element moved in the page keeps the session').to.equal(1);
     third.remove();
     await settle(RELEASE_DELAY_MS + 300);
     const fourth = document.createElement('square-inpainter');
@@ -265,7 +267,7 @@ describe('<square-inpainter> element', function () {
     const fourthLoad = nextEvent(fourth, 'load');
     document.body.append(fourth);
     await fourthLoad;
-    expect(fetches() - before, 'once the last element has been gone a while, the session was released').to.equal(2);
+    expect((await fetches()) - before, 'once the last element has been gone a while, the session was released').to.equal(2);
     fourth.remove();
   });
 

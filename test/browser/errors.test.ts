@@ -144,9 +144,10 @@ describe('bad input', function () {
       expect(detail.attribute).to.equal(bad.attribute);
       for (const pattern of bad.message) expect(detail.message).to.match(pattern);
       expect(inpaints, 'no result for a bad input').to.have.length(0);
+      // The event comes first, the status line with the update it asked for.
+      await element.updateComplete;
       const status = element.shadowRoot!.querySelector('[part~="status"]')!;
       expect(status.textContent).to.contain(detail.message);
-      await element.updateComplete;
       // No grid is drawn yet: the message takes the width it needs, not a column one word wide.
       expect(status.getBoundingClientRect().width).to.be.above(200);
 

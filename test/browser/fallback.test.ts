@@ -1,7 +1,7 @@
 import { expect, fixture, fixtureSync, html } from '@open-wc/testing';
 import '../../dist/square-inpainter.js';
 import type { SquareInpainter } from '../../src/index.js';
-import { fetchedUrls, nextEvent, watchWorkerFetches } from './support.js';
+import { nextEvent, watchWorkerFetches } from './support.js';
 
 type Gpu = { requestAdapter(): Promise<unknown> };
 const gpu = (navigator as Navigator & { gpu?: Gpu }).gpu!;
@@ -10,7 +10,7 @@ const realRequestAdapter = gpu.requestAdapter;
 // The runtime worker's WebGPU has an adapter that is not one, like the page's in the last test: onnxruntime-web,
 // which runs in the worker, fails to start WebGPU on it.
 const fetches = watchWorkerFetches('navigator.gpu && (navigator.gpu.requestAdapter = async () => ({}));');
-// Each file once, fetched by the page (the wasm, the worker's script) or by the runtime worker (the build's module).
+// Each file once, fetched by the page (the worker's script) or by the runtime worker (the build's module, the wasm).
 const ortFiles = async () =>
   [...new Set((await fetches()).filter((url) => url.includes('/ort/')).map((url) => url.slice(url.lastIndexOf('/') + 1)))];
 
@@ -41,7 +41,7 @@ describe('WebGPU fallback', function () {
 
   it('loads only the WASM build and the plain wasm on a page that runs on WASM', async () => {
     expect(await ortFiles()).to.have.members(['square-inpainter-worker.js', 'ort.wasm.bundle.min.mjs', 'ort-wasm-simd-threaded.wasm']);
-    const offOrigin = fetchedUrls().filter((url) => new URL(url).origin !== location.origin);
+    const offOrigin = (await fetches()).filter((url) => new URL(url).origin !== location.origin);
     expect(offOrigin, 'requests to other origins').to.deep.equal([]);
   });
 

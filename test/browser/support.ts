@@ -87,7 +87,8 @@ performance.setResourceTimingBufferSize(10_000);
 /**
  * From now on, starts each worker of the page through a module that runs `prelude` (e.g. a stub of the worker's
  * WebGPU), imports the real script, and answers with the URLs the worker fetched. Resolves with the page's own
- * fetches and every worker's: the runtime worker imports onnxruntime-web's module itself.
+ * fetches and every worker's: the runtime worker downloads the models and the wasm, and imports onnxruntime-web's
+ * module itself.
  */
 export function watchWorkerFetches(prelude = ''): () => Promise<string[]> {
   const workers: Worker[] = [];
@@ -97,6 +98,8 @@ export function watchWorkerFetches(prelude = ''): () => Promise<string[]> {
       const script = [
         // Imports run first: the real script's code runs after the prelude only where it waits for a message.
         `import ${JSON.stringify(new URL(url, location.href).href)};`,
+        // The worker fetches every model the page opens: keep them all.
+        'performance.setResourceTimingBufferSize(10000);',
         prelude,
         `self.addEventListener('message', ({ data }) => data === 'fetched?' && self.postMessage({ fetched: performance.getEntriesByType('resource').map((e) => e.name) }));`,
       ].join('\n');
@@ -106,8 +109,11 @@ export function watchWorkerFetches(prelude = ''): () => Promise<string[]> {
   };
   const ask = (worker: Worker) =>
     new Promise<string[]>((resolve) => {
+      // A worker that has ended answers nothing: what it fetched is gone with it.
+      const timer = setTimeout(() => resolve([]), 5000);
       const listener = ({ data }: MessageEvent) => {
         if (!data?.fetched) return;
+        clearTimeout(timer);
         worker.removeEventListener('message', listener);
         resolve(data.fetched);
       };

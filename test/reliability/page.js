@@ -7,16 +7,29 @@ window.addEventListener('unhandledrejection', (event) => events.push({ type: 'un
 
 window.harness = {
   events,
-  /** Adds an element and resolves with its first `inpaint` or `error`, and every `progress` before it. */
+  /**
+   * Adds an element and resolves with its first `inpaint` or `error`, every `progress` before it, and the frame
+   * each came in (the count of animation frames the page had drawn).
+   */
   fill(attributes, element = document.createElement('square-inpainter')) {
     const progress = [];
+    const frameOf = [];
+    let frames = 0;
+    let loading = true;
+    const countFrames = () => loading && (frames++, requestAnimationFrame(countFrames));
+    requestAnimationFrame(countFrames);
     const outcome = new Promise((resolve) => {
-      const onProgress = ({ detail }) => progress.push(detail.totalProgress);
+      const onProgress = ({ detail }) => {
+        progress.push(detail.totalProgress);
+        frameOf.push(frames);
+        if (detail.totalProgress === 1) loading = false;
+      };
       const done = (result) => {
+        loading = false;
         element.removeEventListener('progress', onProgress);
         element.removeEventListener('inpaint', onInpaint);
         element.removeEventListener('error', onError);
-        resolve({ ...result, progress });
+        resolve({ ...result, progress, frameOf });
       };
       const onInpaint = ({ detail }) => done({ type: 'inpaint', pixels: detail.pixels, backend: detail.backend });
       const onError = ({ detail }) => done({ type: 'error', errorType: detail.type, message: detail.message });

@@ -93,8 +93,16 @@ for (const [what, pattern] of [
   });
 }
 
-/** Checks one load's progress events: from 0, only rising, to 1, with steps between. */
-function assertProgress(progress) {
+/**
+ * Checks one load's progress events: from 0, only rising, to 1, with steps between; and at most one a frame but
+ * in the last, which also brings what was held when the session came (its start, 0.95) and 1.
+ */
+function assertProgress({ progress, frameOf }) {
+  const perFrame = new Map();
+  for (const frame of frameOf) perFrame.set(frame, (perFrame.get(frame) ?? 0) + 1);
+  const last = frameOf.at(-1);
+  const crowded = [...perFrame].filter(([frame, count]) => count > (frame === last ? 3 : 1));
+  assert.deepEqual(crowded, [], `progress events per frame (frame, count): ${[...perFrame].join(' ')}`);
   assert.equal(progress[0], 0, `first progress ${progress[0]}`);
   assert.equal(progress.at(-1), 1, `last progress ${progress.at(-1)}`);
   for (let i = 1; i < progress.length; i++) assert.ok(progress[i] >= progress[i - 1], `progress went back: ${progress.join(', ')}`);
@@ -113,7 +121,10 @@ for (const [server, options] of [
     try {
       const outcome = await fill(page, GRID_8);
       assertFilled(outcome);
-      assertProgress(outcome.progress);
+      assertProgress(outcome);
+      // The runtime worker downloads the model and the wasm: none of their bytes cross to the page.
+      const pageFetches = await page.evaluate(() => performance.getEntriesByType('resource').map((entry) => entry.name));
+      assert.deepEqual(pageFetches.filter((url) => /\.(onnx|wasm)$/.test(url)), []);
     } finally {
       await close();
     }
