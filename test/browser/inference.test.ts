@@ -46,7 +46,8 @@ for (const backend of ['wasm', 'webgpu'] as const) {
         element.gridSize = gridSize;
         element.backend = backend;
         element.decoding = 'one-shot';
-        const loaded = nextEvent(element, 'load');
+        // WebGPU's first session on a page (SwiftShader) takes a minute on a busy machine: as long as the others here.
+        const loaded = nextEvent(element, 'load', 240_000);
         document.body.append(element);
         const load = await loaded;
         expect(load.detail.backend).to.equal(backend);
