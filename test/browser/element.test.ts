@@ -139,10 +139,12 @@ describe('<square-inpainter> element', function () {
     await nextEvent(element, 'inpaint');
   });
 
-  it('shows a fill over a drawn result as busy only once it takes a while', async () => {
-    // WebGPU here is SwiftShader: one run of the model takes hundreds of milliseconds.
+  it('shows a fill over a drawn result as busy only once it takes a while', async function () {
+    // WebGPU here is SwiftShader: one run of the model takes hundreds of milliseconds, and its first session on a
+    // page up to a minute on a busy machine.
+    this.timeout(300_000);
     const element = fixtureSync<SquareInpainter>(html`<square-inpainter grid-size="8" backend="webgpu" mask=${'1'.repeat(64)}></square-inpainter>`);
-    await nextEvent(element, 'inpaint');
+    await nextEvent(element, 'inpaint', 240_000);
     await element.updateComplete;
     const root = element.shadowRoot!;
     const grid = root.querySelector('[part~="grid"]')!;

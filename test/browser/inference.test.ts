@@ -48,7 +48,8 @@ for (const backend of ['wasm', 'webgpu'] as const) {
         element.decoding = 'one-shot';
         // A hidden cell: with nothing hidden the element loads no model.
         element.mask = '1'.padEnd(gridSize * gridSize, '0');
-        const loaded = nextEvent(element, 'load');
+        // WebGPU's first session on a page (SwiftShader) takes a minute on a busy machine: as long as the others here.
+        const loaded = nextEvent(element, 'load', 240_000);
         document.body.append(element);
         const load = await loaded;
         expect(load.detail.backend).to.equal(backend);

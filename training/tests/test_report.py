@@ -1,8 +1,6 @@
 """The CNN baselines and the report: receptive fields, distances, and a page built from untrained models."""
 import contextlib
 import io
-import subprocess
-import sys
 import tempfile
 import unittest
 from pathlib import Path
@@ -12,9 +10,7 @@ import torch
 from training.model import build_model
 from training.report import main as write_report
 from training.report import measure
-from training.train import ARCHS, CNN_LAYERS, cnn_config
-
-ROOT = Path(__file__).resolve().parents[2]
+from training.train import ARCHS, CNN_LAYERS, cnn_config, parse_args
 
 
 class BaselineTest(unittest.TestCase):
@@ -49,10 +45,11 @@ class BaselineTest(unittest.TestCase):
                 self.assertIn((arch, n), CNN_LAYERS)
 
     def test_baselines_need_a_checkpoint(self):
-        result = subprocess.run([sys.executable, "-m", "training.train", "--grid", "8", "--arch", "cnn-local"],
-                                cwd=ROOT, capture_output=True, text=True, timeout=120)
-        self.assertEqual(result.returncode, 2)
-        self.assertIn("--checkpoint", result.stderr)
+        stderr = io.StringIO()
+        with contextlib.redirect_stderr(stderr), self.assertRaises(SystemExit) as stop:
+            parse_args(["--grid", "8", "--arch", "cnn-local"])
+        self.assertEqual(stop.exception.code, 2)
+        self.assertIn("--checkpoint", stderr.getvalue())
 
 
 class ReportTest(unittest.TestCase):
