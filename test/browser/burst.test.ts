@@ -55,8 +55,8 @@ for (const { backend, gridSize, family, seed } of [
       const { pixels, mask } = maskCase(family, gridSize, seed);
       const wrapper = await fixture<HTMLElement>(html`
         <div>
-          <square-inpainter grid-size=${gridSize} backend=${backend} pixels=${cellString(pixels)}></square-inpainter>
-          <square-inpainter grid-size=${gridSize} backend=${backend} pixels=${cellString(pixels)}></square-inpainter>
+          <square-inpainter grid-size=${gridSize} backend=${backend} pixels=${cellString(pixels)} mask=${cellString(mask)}></square-inpainter>
+          <square-inpainter grid-size=${gridSize} backend=${backend} pixels=${cellString(pixels)} mask=${cellString(mask)}></square-inpainter>
         </div>
       `);
       const elements = [...wrapper.querySelectorAll('square-inpainter')] as SquareInpainter[];

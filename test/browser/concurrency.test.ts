@@ -89,6 +89,8 @@ describe('an 8×8 figure beside a 16×16 one that loads, wasm', function () {
     large.setAttribute('backend', 'wasm');
     // A URL of its own: a 16×16 session kept open from the test above would load nothing.
     large.setAttribute('model-src', `${modelUrl(16)}?beside-8`);
+    // A hidden cell: with nothing hidden the element loads no model.
+    large.setAttribute('mask', '1'.padEnd(256, '0'));
     let loaded = false;
     const largeLoaded = nextEvent(large, 'load', 240_000).then(() => (loaded = true));
     small.after(large);
