@@ -7,7 +7,7 @@
 import { serve, type Endpoint, type Ort, type OrtImporter } from './engine.js';
 import type { RuntimeBuild } from './assets.js';
 import type { FromWorker, ToWorker, WorkerPort } from './protocol.js';
-import { nextTask } from './run-queue.js';
+import { nextTask } from '../next-task.js';
 
 /** A stand-in for the runtime worker, answering on the page; `importOrt` is for the tests. */
 export function startOnPage(importOrt: OrtImporter = importBuild): WorkerPort {

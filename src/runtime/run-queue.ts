@@ -13,6 +13,7 @@
  * Before each task the queue gives the scope's task queue a turn: the page's aborts are read there, and a fill's
  * next run, asked for in the microtasks after its last one, is in the queue before anything is picked.
  */
+import { nextTask } from '../next-task.js';
 
 /** What a task is, in the order the queue serves them. */
 export type TaskKind = 'run' | 'warm-up' | 'loading';
@@ -64,24 +65,4 @@ export class RunQueue {
     }
     this.#draining = false;
   }
-}
-
-const turns = new MessageChannel();
-// Node (the engine's tests) runs on while a port listens, and a port it does not count ends the run under a turn
-// still on its way: the port counts while a turn is. Browsers have neither method.
-const port = turns.port1 as MessagePort & { ref?(): void; unref?(): void };
-const waiting: (() => void)[] = [];
-port.onmessage = () => {
-  waiting.shift()?.();
-  if (!waiting.length) port.unref?.();
-};
-port.unref?.();
-
-/** Resolves in a task of its own, after the messages already queued (unlike setTimeout, never clamped to 4 ms). */
-export function nextTask(): Promise<void> {
-  return new Promise((resolve) => {
-    waiting.push(resolve);
-    port.ref?.();
-    turns.port2.postMessage(null);
-  });
 }
