@@ -10,8 +10,8 @@ import { cellString, cellsOf, manifestEntry, nextEvent } from './support.js';
 const GRID_SIZES = [8, 16];
 const SEEDS = [11, 12];
 
-function casesFor(gridSize: number): MaskCase[] {
-  return MASK_FAMILIES.flatMap((family) => SEEDS.map((seed) => maskCase(family, gridSize, seed * 1000 + gridSize)));
+function casesFor(gridSize: number, seeds = SEEDS): MaskCase[] {
+  return MASK_FAMILIES.flatMap((family) => seeds.map((seed) => maskCase(family, gridSize, seed * 1000 + gridSize)));
 }
 
 async function inpaintCase(element: SquareInpainter, testCase: MaskCase, decoding: 'one-shot' | 'iterative'): Promise<InpaintDetail> {
@@ -110,7 +110,9 @@ for (const backend of ['wasm', 'webgpu'] as const) {
       });
 
       it('keeps every visible cell and gives valid squares as often as measured with iterative decoding', async () => {
-        const cases = casesFor(gridSize);
+        // Iterative decoding is the same code on every backend, and one-shot above holds WebGPU to WASM's numbers:
+        // WebGPU runs one seed per family, as SwiftShader's runs take about 100 times as long as WASM's.
+        const cases = casesFor(gridSize, backend === 'webgpu' ? SEEDS.slice(0, 1) : SEEDS);
         const invalid: string[] = [];
         for (const testCase of cases) {
           const detail = await inpaintCase(element, testCase, 'iterative');
