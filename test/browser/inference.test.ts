@@ -5,7 +5,7 @@ import { isSquare } from '../../src/grid.js';
 import type { InpaintDetail, SquareInpainter } from '../../src/index.js';
 import { exactPosterior } from '../../src/posterior.js';
 import { MASK_FAMILIES, maskCase, type MaskCase } from '../../training/mask-families.js';
-import { cellString, cellsOf, manifestEntry, nextEvent } from './support.js';
+import { cellString, cellsOf, manifestEntry, modelUrl, nextEvent } from './support.js';
 
 const GRID_SIZES = [8, 16];
 const SEEDS = [11, 12];
@@ -109,29 +109,33 @@ for (const backend of ['wasm', 'webgpu'] as const) {
         expect(errorSum / hiddenCount, 'mean abs error over all hidden cells').to.be.at.most(tolerance);
       });
 
-      it('keeps every visible cell and gives valid squares as often as measured with iterative decoding', async () => {
-        // Iterative decoding is the same code on every backend, and one-shot above holds WebGPU to WASM's numbers:
-        // WebGPU runs one seed per family, as SwiftShader's runs take about 100 times as long as WASM's.
-        const cases = casesFor(gridSize, backend === 'webgpu' ? SEEDS.slice(0, 1) : SEEDS);
-        const invalid: string[] = [];
-        for (const testCase of cases) {
-          const detail = await inpaintCase(element, testCase, 'iterative');
-          const completed = cellsOf(detail.pixels);
-          const name = `${testCase.family} (square ${JSON.stringify(testCase.square)})`;
-          if (!isSquare(completed, gridSize)) invalid.push(`${name}: ${detail.pixels}`);
-          for (let cell = 0; cell < gridSize * gridSize; cell++) {
-            if (!testCase.mask[cell]) expect(completed[cell], `${name}: visible cell ${cell}`).to.equal(testCase.pixels[cell]);
+      // Iterative decoding is the same code on every backend, and one-shot above holds WebGPU to WASM's numbers on
+      // every case: on WebGPU, whose runs on SwiftShader take about 100 times as long as WASM's, it runs at 8×8
+      // only, one seed per family.
+      const iterativeSeeds = backend === 'wasm' ? SEEDS : gridSize === 8 ? SEEDS.slice(0, 1) : [];
+      if (iterativeSeeds.length) {
+        it('keeps every visible cell and gives valid squares as often as measured with iterative decoding', async () => {
+          const cases = casesFor(gridSize, iterativeSeeds);
+          const invalid: string[] = [];
+          for (const testCase of cases) {
+            const detail = await inpaintCase(element, testCase, 'iterative');
+            const completed = cellsOf(detail.pixels);
+            const name = `${testCase.family} (square ${JSON.stringify(testCase.square)})`;
+            if (!isSquare(completed, gridSize)) invalid.push(`${name}: ${detail.pixels}`);
+            for (let cell = 0; cell < gridSize * gridSize; cell++) {
+              if (!testCase.mask[cell]) expect(completed[cell], `${name}: visible cell ${cell}`).to.equal(testCase.pixels[cell]);
+            }
+            expect(detail.decoding).to.equal('iterative');
+            expect(detail.runs).to.be.within(1, DEFAULT_STEPS);
           }
-          expect(detail.decoding).to.equal('iterative');
-          expect(detail.runs).to.be.within(1, DEFAULT_STEPS);
-        }
-        // The share of valid squares `npm run evaluate` measured for this model (the target is 99.5%), less
-        // three binomial standard deviations for this small sample.
-        const measured = validIterative ?? 0.995;
-        const floor = measured - 3 * Math.sqrt((measured * (1 - measured)) / cases.length);
-        const valid = 1 - invalid.length / cases.length;
-        expect(valid, `valid iterative squares (measured ${measured}); invalid: ${invalid.join('; ')}`).to.be.at.least(floor);
-      });
+          // The share of valid squares `npm run evaluate` measured for this model (the target is 99.5%), less
+          // three binomial standard deviations for this small sample.
+          const measured = validIterative ?? 0.995;
+          const floor = measured - 3 * Math.sqrt((measured * (1 - measured)) / cases.length);
+          const valid = 1 - invalid.length / cases.length;
+          expect(valid, `valid iterative squares (measured ${measured}); invalid: ${invalid.join('; ')}`).to.be.at.least(floor);
+        });
+      }
     });
   }
 }
@@ -165,7 +169,11 @@ describe('backend auto', () => {
       });
     };
     try {
-      const element = fixtureSync<SquareInpainter>(html`<square-inpainter grid-size="8" mask=${'1'.padEnd(64, '0')}></square-inpainter>`);
+      // A model URL of its own: the registry keeps the WebGPU sessions of the blocks above open for a few seconds
+      // after their elements go, and an element of the same model would share one instead of creating its own.
+      const element = fixtureSync<SquareInpainter>(
+        html`<square-inpainter grid-size="8" model-src=${`${modelUrl(8)}?backend-auto`} mask=${'1'.padEnd(64, '0')}></square-inpainter>`,
+      );
       const load = await nextEvent(element, 'load');
       expect(load.detail.backend).to.equal('webgpu');
       expect(load.detail.reason).to.match(/^WebGPU on the adapter/);
