@@ -23,7 +23,7 @@ from pathlib import Path
 import torch
 
 from .model import load_checkpoint
-from .prior import images, placements, sample_batch, tokens
+from .prior import images, load_prior, sample_batch, tokens
 
 OPSET = 17
 
@@ -40,15 +40,16 @@ class WithAttention(torch.nn.Module):
 
 
 
-def contract_entry(n: int) -> dict:
-    """A manifest entry's model contract for an N×N model: input, output, the prior and the opset."""
+def contract_entry(n: int, prior: dict | None = None) -> dict:
+    """A manifest entry's model contract for an N×N model: input, output, the prior (Prior.record(); the squares'
+    by default) and the opset."""
+    prior = prior or load_prior("squares", n).record()
     return {
         "input": {"name": "tokens", "type": "int64", "shape": ["batch", n * n], "order": "row-major",
                   "values": {"black": 0, "white": 1, "hidden": 2}},
         "output": {"name": "logits", "type": "float32", "shape": ["batch", n * n, 2],
                    "classes": {"black": 0, "white": 1}, "probability": "softmax over the last axis"},
-        "prior": {"kind": "one white filled axis-aligned square on black", "sides": [2, n - 2],
-                  "distribution": "uniform over (side, row, column)", "images": len(placements(n))},
+        "prior": prior,
         "opset": OPSET,
     }
 
@@ -57,7 +58,7 @@ def output_names(model: torch.nn.Module, attention: bool = True) -> list[str]:
     return ["logits", "attention"] if attention and hasattr(model, "forward_with_attention") else ["logits"]
 
 
-def export_onnx(model: torch.nn.Module, path: Path, attention: bool = False) -> None:
+def export_onnx(model: torch.nn.Module, path: Path, attention: bool = False, metadata: dict | None = None) -> None:
     """Exports in fp32 to a temporary file and renames it over `path` only once it is complete. `attention` adds
     the BERT's attention output: onnxruntime computes every output on every run, so the model fills use (the
     bundled one) is exported without it, and the attention export is a file of its own."""
@@ -81,6 +82,8 @@ def export_onnx(model: torch.nn.Module, path: Path, attention: bool = False) -> 
         attention = next(output for output in graph.graph.output if output.name == "attention")
         for dim in attention.type.tensor_type.shape.dim[1:]:
             dim.dim_value = cells
+    for key, value in (metadata or {}).items():
+        graph.metadata_props.add(key=key, value=value)
     onnx.checker.check_model(graph)
     onnx.save(graph, str(tmp))
     os.replace(tmp, path)
@@ -134,7 +137,8 @@ def parity_queries(n: int) -> list[int]:
     return [0, (n // 2) * n + n // 2, n * n - 1]
 
 
-def write_parity_fixture(model: torch.nn.Module, path: Path, prior_images: torch.Tensor, batch: int = 6) -> None:
+def write_parity_fixture(model: torch.nn.Module, path: Path, prior_images: torch.Tensor, batch: int = 6,
+                         prior: dict | None = None) -> None:
     """Tokens from every mask family and PyTorch's fp32 logits for them, as JSON; for a model with an
     `attention` output also its rows for parity_queries (`attentionQueries`, `attention` [batch, queries, N*N])."""
     n = model.grid_size
@@ -150,7 +154,7 @@ def write_parity_fixture(model: torch.nn.Module, path: Path, prior_images: torch
             logits, attention = model.forward_with_attention(x)
         else:
             logits = model(x)
-    fixture = {"gridSize": n, "batch": batch, "tokens": x.flatten().tolist(),
+    fixture = {"gridSize": n, **({"prior": prior} if prior else {}), "batch": batch, "tokens": x.flatten().tolist(),
                "logits": [round(v, 6) for v in logits.flatten().tolist()]}
     if attention is not None:
         queries = parity_queries(n)

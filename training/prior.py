@@ -13,7 +13,9 @@ every visible cell. It is the yardstick for every quality figure, and the soft t
 """
 from __future__ import annotations
 
+import hashlib
 import json
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -110,12 +112,32 @@ def _rate(spec: float | dict, b: int, g: torch.Generator):
     return spec["min"] + spec["span"] * torch.rand(b, 1, generator=g)
 
 
-def sample_masks(family: str, n: int, place: torch.Tensor, g: torch.Generator) -> torch.Tensor:
-    """Masks (bool [B, n*n], True = hidden) of one family for the images at `place` [B, 3].
+def bounding_boxes(pixels: torch.Tensor, n: int) -> torch.Tensor:
+    """(top, left, bottom, right) of each image's white cells, inclusive, int64 [B, 4]; the whole grid for an
+    image with none. For a square it is the square itself."""
+    grid = pixels.reshape(-1, n, n) > 0.5
+    rows, cols = grid.any(2), grid.any(1)  # [B, n] each
+    idx = torch.arange(n)
+    empty = ~rows.any(1)
+
+    def first(lines):
+        return torch.where(lines, idx, n).min(1).values
+
+    def last(lines):
+        return torch.where(lines, idx, -1).max(1).values
+
+    box = torch.stack([first(rows), first(cols), last(rows), last(cols)], 1)
+    return torch.where(empty[:, None], torch.tensor([0, 0, n - 1, n - 1]), box)
+
+
+def sample_masks(family: str, n: int, box: torch.Tensor, g: torch.Generator) -> torch.Tensor:
+    """Masks (bool [B, n*n], True = hidden) of one family for images whose white cells lie in `box` [B, 4]
+    (bounding_boxes: top, left, bottom, right).
 
     The families are those of mask-families.json. With its values: cells: i.i.d. cells at a rate drawn
     from 5%..98%. rectangles: one to three random boxes. lines: whole rows and columns. corner: a box over
-    one corner of the square. square: a box that hides the whole square (and a margin). dense95: 95% of
+    one corner of the white cells' bounding box (the square itself, in the square prior). square: a box that
+    hides that whole bounding box (and a margin). dense95: 95% of
     cells hidden i.i.d.
     The corner and square kinds depend on the image; the posterior target does not (it assumes nothing
     about how the mask was drawn), so they only widen the inputs the model sees.
@@ -124,7 +146,7 @@ def sample_masks(family: str, n: int, place: torch.Tensor, g: torch.Generator) -
         raise ValueError(f"unknown mask family {family!r}")
     spec = FAMILY_SPECS[family]
     kind = spec["kind"]
-    b = place.shape[0]
+    b = box.shape[0]
     cells = n * n
     one = torch.ones(b, 1, dtype=torch.long)
     if kind == "iid":
@@ -147,31 +169,31 @@ def sample_masks(family: str, n: int, place: torch.Tensor, g: torch.Generator) -
         rows = torch.rand(b, n, generator=g) < p_row
         cols = torch.rand(b, n, generator=g) < p_col
         return (rows[:, :, None] | cols[:, None, :]).reshape(b, cells)
-    side, row, col = place[:, 0:1], place[:, 1:2], place[:, 2:3]
+    top, left, last_row, last_col = box[:, 0:1], box[:, 1:2], box[:, 2:3], box[:, 3:4]
     if kind == "corner":
         right = torch.rand(b, 1, generator=g) < 0.5
         bottom = torch.rand(b, 1, generator=g) < 0.5
-        cr = torch.where(bottom, row + side - 1, row)
-        cc = torch.where(right, col + side - 1, col)
+        cr = torch.where(bottom, last_row, top)
+        cc = torch.where(right, last_col, left)
         reach = _range(spec["reach"], n, one, g)
         return _box(n, cr - reach + 1, cr + reach, cc - reach + 1, cc + reach)
     if kind == "square":
         margin = _range(spec["margin"], n, one, g)
-        return _box(n, row - margin, row + side + margin, col - margin, col + side + margin)
+        return _box(n, top - margin, last_row + 1 + margin, left - margin, last_col + 1 + margin)
     raise ValueError(f"mask family {family!r} has an unknown kind {kind!r}")
 
 
 def sample_batch(n: int, batch: int, g: torch.Generator, prior_images: torch.Tensor,
                  families=MASK_FAMILIES, family_weights=None):
     """A training or evaluation batch: (pixels, mask, family index) with a family per sample, drawn with
-    `family_weights` (by default each family's weight in mask-families.json).
+    `family_weights` (by default each family's weight in mask-families.json). The images are drawn uniformly
+    from `prior_images` [S, n*n], any prior's.
 
     mix_noise then gives some samples extra i.i.d. hidden cells on top of their family mask (mixtures).
     """
-    place_all = placements(n)
-    pick = torch.randint(len(place_all), (batch,), generator=g)
-    place = place_all[pick]
+    pick = torch.randint(len(prior_images), (batch,), generator=g)
     pixels = prior_images[pick]
+    box = bounding_boxes(pixels, n)
     if family_weights is None:
         family_weights = [FAMILY_SPECS[name]["weight"] for name in families]
     weights = torch.tensor(family_weights, dtype=torch.float)
@@ -180,7 +202,7 @@ def sample_batch(n: int, batch: int, g: torch.Generator, prior_images: torch.Ten
     for i, name in enumerate(families):
         rows = (fam == i).nonzero().squeeze(1)
         if len(rows):
-            mask[rows] = sample_masks(name, n, place[rows], g)
+            mask[rows] = sample_masks(name, n, box[rows], g)
     return pixels, mask.float(), fam
 
 
@@ -209,3 +231,173 @@ def decoding_masks(mask: torch.Tensor, posterior: torch.Tensor, g: torch.Generat
     u = torch.rand(b, cells, generator=g)
     new = (uncertain & (u >= reveal_uncertain)) | (hidden & ~uncertain & (u < keep_certain))
     return new.float()
+
+
+# ---- priors: sets of images ----------------------------------------------------------------------
+
+BUNDLED_PRIORS = ("squares", "rectangles")
+# A file prior keeps this share of its distinct images (at least one) out of the set, for evaluation.
+HELD_OUT_SHARE = 0.1
+MIN_IMAGES = 8
+# Above this many images the exact posterior of a batch is too slow to enumerate (rectangles at 32×32 has
+# 243,049): training uses the true pixels as targets (hard), and says so.
+ENUMERATION_LIMIT = 50_000
+
+
+class PriorError(ValueError):
+    """A prior that cannot be used: the message names the file (or the name) and the problem."""
+
+
+@dataclass(frozen=True)
+class Prior:
+    """A prior: a set of distinct N×N black-and-white images, every one equally likely.
+
+    `images` float32 [S, N*N], in a fixed order. A file prior also has `held_out`: images of the file kept out
+    of the set, on which evaluation measures how the model does on images it never saw.
+    """
+
+    name: str
+    kind: str
+    grid: int
+    images: torch.Tensor
+    description: str
+    held_out: torch.Tensor | None = None
+    source: str | None = None
+
+    @property
+    def enumerable(self) -> bool:
+        return len(self.images) <= ENUMERATION_LIMIT
+
+    def record(self) -> dict:
+        """What a model records of the prior it learned: manifest, checkpoint, ONNX metadata, parity fixture."""
+        out = {"name": self.name, "kind": self.kind, "description": self.description, "images": len(self.images),
+               "sha256": content_hash(self.images)}
+        if self.held_out is not None:
+            out.update(heldOut=len(self.held_out), heldOutSha256=content_hash(self.held_out))
+        if self.source:
+            out["source"] = self.source
+        return out
+
+
+def content_hash(prior_images: torch.Tensor) -> str:
+    """sha256 of a set of images, independent of their order: the sorted rows of 0/1 bytes."""
+    rows = sorted(bytes(row) for row in prior_images.to(torch.uint8).tolist())
+    digest = hashlib.sha256()
+    for row in rows:
+        digest.update(row)
+    return digest.hexdigest()
+
+
+def rectangle_images(n: int) -> torch.Tensor:
+    """Every image of the rectangle prior: one white filled axis-aligned rectangle, height and width each
+    2..n-2, every placement equally likely. float32 [S, n*n]: 625 at 8×8, 13,689 at 16×16."""
+    check_grid(n)
+    idx = torch.arange(n)
+    rows = []
+    for h in range(2, n - 1):
+        for w in range(2, n - 1):
+            for r in range(n - h + 1):
+                for c in range(n - w + 1):
+                    rows.append((r, h, c, w))
+    box = torch.tensor(rows)
+    in_rows = (idx >= box[:, 0:1]) & (idx < box[:, 0:1] + box[:, 1:2])
+    in_cols = (idx >= box[:, 2:3]) & (idx < box[:, 2:3] + box[:, 3:4])
+    return (in_rows[:, :, None] & in_cols[:, None, :]).reshape(-1, n * n).float()
+
+
+def load_prior(spec: str, grid: int | None = None) -> Prior:
+    """`squares` or `rectangles` at `grid`, or a file of images: an .npz or .npy array of 0/1 images
+    [K, N, N], or a folder of N×N black-and-white PNGs. A file's duplicates collapse (a prior is a set), and
+    HELD_OUT_SHARE of its distinct images is held out, by a fixed shuffle. Raises PriorError."""
+    if spec in BUNDLED_PRIORS:
+        if grid is None:
+            raise PriorError(f"the {spec} prior needs a grid size")
+        check_grid(grid)
+        if spec == "squares":
+            return Prior("squares", "squares", grid, images(grid),
+                         f"one white filled axis-aligned square on black, side 2..{grid - 2}, every placement "
+                         "equally likely")
+        return Prior("rectangles", "rectangles", grid, rectangle_images(grid),
+                     f"one white filled axis-aligned rectangle on black, height and width each 2..{grid - 2}, "
+                     "every placement equally likely")
+    path = Path(spec)
+    if not path.exists():
+        raise PriorError(f"{spec}: no such file or folder (a prior is squares, rectangles, an .npz or .npy "
+                         "file of 0/1 images [K, N, N], or a folder of N×N black-and-white PNGs)")
+    if path.is_dir():
+        array = _read_png_folder(path)
+    elif path.suffix in (".npz", ".npy"):
+        array = _read_array(path)
+    else:
+        raise PriorError(f"{spec}: not an .npz, .npy or a folder of PNGs")
+    return _file_prior(path, array, grid)
+
+
+def _read_array(path: Path):
+    import numpy as np
+
+    try:
+        loaded = np.load(path, allow_pickle=False)
+    except Exception as error:  # noqa: BLE001: numpy raises several kinds for a bad file
+        raise PriorError(f"{path}: not a readable {path.suffix} file ({error})") from None
+    if isinstance(loaded, np.lib.npyio.NpzFile):
+        names = list(loaded.files)
+        if "images" in names:
+            return loaded["images"]
+        if len(names) != 1:
+            raise PriorError(f"{path}: holds the arrays {', '.join(names) or '(none)'}; name the images 'images'")
+        return loaded[names[0]]
+    return loaded
+
+
+def _read_png_folder(path: Path):
+    import numpy as np
+    from PIL import Image
+
+    files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".png")
+    if not files:
+        raise PriorError(f"{path}: a folder with no .png files")
+    pictures = []
+    for file in files:
+        try:
+            with Image.open(file) as picture:
+                pixels = np.asarray(picture.convert("L"))
+        except Exception as error:  # noqa: BLE001: Pillow raises several kinds for a bad file
+            raise PriorError(f"{file}: not a readable PNG ({error})") from None
+        if pictures and pixels.shape != pictures[0].shape:
+            raise PriorError(f"{file}: {pixels.shape[1]}×{pixels.shape[0]} pixels, but {files[0].name} is "
+                             f"{pictures[0].shape[1]}×{pictures[0].shape[0]}: every image must be the same size")
+        other = sorted(set(np.unique(pixels).tolist()) - {0, 255})
+        if other:
+            raise PriorError(f"{file}: not black-and-white (gray level {other[0]} of 0..255); use only 0 and 255")
+        pictures.append(pixels)
+    return (np.stack(pictures) > 127).astype(np.uint8)
+
+
+def _file_prior(path: Path, array, grid: int | None) -> Prior:
+    import numpy as np
+
+    if array.ndim != 3 or array.shape[1] != array.shape[2]:
+        raise PriorError(f"{path}: shape {list(array.shape)}; expected [K, N, N], K square N×N images")
+    k, n = array.shape[0], array.shape[1]
+    if k == 0:
+        raise PriorError(f"{path}: holds no images")
+    if n < MIN_GRID:
+        raise PriorError(f"{path}: {n}×{n} images; the grid must be at least {MIN_GRID}×{MIN_GRID}")
+    if grid is not None and grid != n:
+        raise PriorError(f"{path}: {n}×{n} images, but --grid is {grid}")
+    values = np.unique(array)
+    if array.dtype.kind not in "biuf" or not set(values.tolist()) <= {0, 1}:
+        shown = ", ".join(str(v) for v in values[:5].tolist()) if array.dtype.kind in "biuf" else str(array.dtype)
+        raise PriorError(f"{path}: values {shown}; expected 0 (black) and 1 (white) only")
+    distinct = np.unique(array.reshape(k, n * n).astype(np.uint8), axis=0)  # sorted: a canonical order
+    if len(distinct) < MIN_IMAGES:
+        raise PriorError(f"{path}: {len(distinct)} distinct images (of {k}); a prior needs at least {MIN_IMAGES}")
+    every = torch.from_numpy(distinct).float()
+    order = torch.randperm(len(every), generator=torch.Generator().manual_seed(0))
+    held = max(1, round(HELD_OUT_SHARE * len(every)))
+    name = path.stem if path.is_file() else path.name
+    duplicates = f", {k - len(distinct)} duplicates collapsed" if k > len(distinct) else ""
+    return Prior(name, "images", n, every[order[held:]],
+                 f"{len(every)} distinct {n}×{n} images from {path.name}{duplicates}; {held} held out",
+                 held_out=every[order[:held]], source=str(path))

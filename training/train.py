@@ -38,18 +38,27 @@ import torch.nn.functional as F  # noqa: E402
 
 from .export import contract_entry, export_onnx, round_weights, write_parity_fixture  # noqa: E402
 from .model import build_model  # noqa: E402
-from .prior import MIN_GRID, decoding_masks, exact_posterior, images, mix_noise, sample_batch, tokens  # noqa: E402
+from .prior import (BUNDLED_PRIORS, ENUMERATION_LIMIT, MIN_GRID, Prior, PriorError, decoding_masks,  # noqa: E402
+                    exact_posterior, load_prior, mix_noise, sample_batch, tokens)
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "models"
 
-# Per grid size: the shipped model's recipe, so that `--grid N` alone retrains it (other sizes use SMALL). Both use a 2-D relative
+# Per prior and grid size: the shipped model's recipe, so that `--prior P --grid N` alone retrains it (others use
+# SMALL). The squares' were trained with bf16 autocast on a CPU with AMX; the rectangles' are sized for fp32 on a
+# 2-core AVX2 CPU (≤ 90 min with 2 threads). All use a 2-D relative
 # position bias that starts out favouring near cells (model.SquareBert): at 8×8 and 1500 steps it took the
 # held-out error from 0.0201 (learned absolute positions only) to 0.0135 (zero start) and 0.0102 (near-cell start).
 PRESETS = {
-    8: dict(width=64, depth=4, heads=4, patch=1, steps=8000, batch=256, lr=2e-3, decoding_share=0.5,
+    ("squares", 8): dict(width=64, depth=4, heads=4, patch=1, steps=8000, batch=256, lr=2e-3, decoding_share=0.5,
             relative_bias=True, relative_init="local", seed=0),
-    16: dict(width=64, depth=4, heads=4, patch=2, steps=11000, batch=256, lr=2e-3, decoding_share=0.5,
+    ("squares", 16): dict(width=64, depth=4, heads=4, patch=2, steps=11000, batch=256, lr=2e-3, decoding_share=0.5,
+            relative_bias=True, relative_init="local", seed=2),
+    # The squares' shape. Seconds per step at batch 256 with 2 threads on a 2-core AMD EPYC with avx512_bf16:
+    # 8×8 0.30 (bf16 autocast) and 0.45 (fp32), so 8000 steps take 40 and 60 min.
+    ("rectangles", 8): dict(width=64, depth=4, heads=4, patch=1, steps=8000, batch=256, lr=2e-3, decoding_share=0.5,
+            relative_bias=True, relative_init="local", seed=0),
+    ("rectangles", 16): dict(width=64, depth=4, heads=4, patch=2, steps=7000, batch=256, lr=2e-3, decoding_share=0.5,
             relative_bias=True, relative_init="local", seed=2),
 }
 SMALL = dict(width=32, depth=2, heads=2, patch=1, steps=300, batch=128, lr=3e-3)
@@ -120,7 +129,10 @@ class Parser(argparse.ArgumentParser):
 
 def parse_args(argv=None) -> argparse.Namespace:
     p = Parser(description="Train and export a square-inpainter model.")
-    p.add_argument("--grid", type=int, required=True, help="grid size N (>= 6)")
+    p.add_argument("--prior", default="squares",
+                   help="squares (the default), rectangles, or your own images: an .npz/.npy of 0/1 images [K, N, N] "
+                        "or a folder of N×N black-and-white PNGs")
+    p.add_argument("--grid", type=int, default=None, help="grid size N (>= 6); a file prior's own by default")
     p.add_argument("--arch", choices=ARCHS, default="bert",
                    help="bert (the shipped model) or a CNN baseline (needs --checkpoint; no ONNX unless --out)")
     for name, kind in (("width", int), ("depth", int), ("heads", int), ("patch", int), ("steps", int),
@@ -148,9 +160,16 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--relative-bias", action=argparse.BooleanOptionalAction, default=None,
                    help="learned 2-D relative position bias in every attention layer (default: the grid's preset)")
     args = p.parse_args(argv)
-    if args.grid < MIN_GRID:
+    if args.grid is not None and args.grid < MIN_GRID:
         p.error(f"--grid must be >= {MIN_GRID}, got {args.grid}")
-    preset = dict(PRESETS.get(args.grid, SMALL))
+    if args.prior in BUNDLED_PRIORS and args.grid is None:
+        p.error(f"--prior {args.prior} needs --grid")
+    try:
+        args.prior = load_prior(args.prior, args.grid)
+    except PriorError as error:
+        p.error(f"--prior {error}")
+    args.grid = args.prior.grid
+    preset = dict(PRESETS.get((args.prior.name if args.prior.kind != "images" else None, args.grid), SMALL))
     if args.arch != "bert":
         # The CNN's own width and patch and the baselines' schedule. Explicit flags still win.
         shape = cnn_config(args.arch, args.grid, args.width, args.patch)
@@ -176,10 +195,25 @@ def parse_args(argv=None) -> argparse.Namespace:
         if args.precision == "bf16":
             p.error("--precision bf16 is bf16 autocast on the CPU; CUDA trains in fp32")
     if args.out is None and args.arch == "bert":
-        args.out = MODELS / f"square-inpainter-{args.grid}.onnx"
-        if args.manifest is None:
-            args.manifest = MODELS / "manifest.json"
+        if args.prior.kind == "images":
+            # A user's images: the model goes beside where the command runs, not into the package's models/.
+            args.out = Path(f"{args.prior.name}-{args.grid}.onnx")
+        else:
+            args.out = MODELS / model_file(args.prior.name, args.grid)
+            if args.manifest is None:
+                args.manifest = MODELS / "manifest.json"
+    if not args.prior.enumerable and args.targets == "soft":
+        print(f"train.py: the prior has {len(args.prior.images):,} images, more than the {ENUMERATION_LIMIT:,} whose "
+              "exact posterior a batch can enumerate: training on the true pixels (hard targets), with no "
+              "decoding-like masks and no probe against the exact posterior", file=sys.stderr)
+        args.targets, args.decoding_share = "hard", 0.0
     return args
+
+
+def model_file(prior: str, n: int) -> str:
+    """The bundled model's file name: `square-inpainter-N.onnx` for squares (as ever), `square-inpainter-P-N.onnx`
+    for another prior P, so that no prior's model overwrites another's."""
+    return f"square-inpainter-{n}.onnx" if prior == "squares" else f"square-inpainter-{prior}-{n}.onnx"
 
 
 def learning_rate(step: int, total: int, peak: float) -> float:
@@ -220,7 +254,8 @@ def train(args: argparse.Namespace) -> dict:
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     n = args.grid
-    prior_images = images(n)
+    prior: Prior = args.prior
+    prior_images = prior.images
     config = ({"gridSize": n, "width": args.width, "depth": args.depth, "heads": args.heads, "patch": args.patch,
                "relativeBias": args.relative_bias, "relativeInit": args.relative_init}
               if args.arch == "bert" else cnn_config(args.arch, n, args.width, args.patch))
@@ -240,11 +275,11 @@ def train(args: argparse.Namespace) -> dict:
     data = torch.Generator().manual_seed(args.seed * 1000 + rank + 1)
     probe_gen = torch.Generator().manual_seed(12345)
     pp, pm, _ = sample_batch(n, 512, probe_gen, prior_images)
-    probe = (tokens(pp, pm), pm, exact_posterior(pp, pm, prior_images))
+    probe = (tokens(pp, pm), pm, exact_posterior(pp, pm, prior_images)) if prior.enumerable else None
     per_rank = max(1, args.batch // world)
     log = rank == 0
     if log:
-        print(f"grid {n} {args.arch}: {model.parameter_count()} parameters, {args.steps} steps of {per_rank}×{world}, "
+        print(f"{prior.name} prior ({len(prior_images):,} images), grid {n} {args.arch}: {model.parameter_count()} parameters, {args.steps} steps of {per_rank}×{world}, "
               f"{args.targets} targets, seed {args.seed}, {'bf16 autocast' if autocast else 'fp32'} ({why})", flush=True)
     start = time.time()
     curve = []
@@ -273,10 +308,11 @@ def train(args: argparse.Namespace) -> dict:
         loss_avg = loss.item() if loss_avg is None else 0.98 * loss_avg + 0.02 * loss.item()
         last = step + 1 == args.steps
         if log and ((step + 1) % args.probe_every == 0 or last):
-            err = probe_error(model, tuple(t.to(device) for t in probe), autocast)
+            err = probe_error(model, tuple(t.to(device) for t in probe), autocast) if probe else math.nan
             elapsed = time.time() - start
             eta = elapsed / (step + 1) * (args.steps - step - 1)
-            curve.append({"step": step + 1, "seconds": round(elapsed, 1), "probeMeanAbsError": round(err, 5)})
+            curve.append({"step": step + 1, "seconds": round(elapsed, 1), "loss": round(loss_avg, 5),
+                          **({"probeMeanAbsError": round(err, 5)} if probe else {})})
             print(f"step {step + 1}/{args.steps}  loss {loss_avg:.4f}  probe |P-exact| {err:.4f}  "
                   f"lr {opt.param_groups[0]['lr']:.2e}  elapsed {elapsed / 60:.1f} min  eta {eta / 60:.1f} min",
                   flush=True)
@@ -288,6 +324,7 @@ def train(args: argparse.Namespace) -> dict:
         record = {
             "gridSize": n,
             "file": args.out.name if args.out else None,
+            "prior": prior.record(),
             "architecture": {"kind": ARCH_KINDS[args.arch], **model.config},
             "parameters": model.parameter_count(),
             "training": {
@@ -309,10 +346,10 @@ def train(args: argparse.Namespace) -> dict:
             torch.save({"arch": args.arch, "config": model.config, "state": model.state_dict(), "record": record},
                        args.checkpoint)
         if args.out:
-            export_onnx(model, args.out)
+            export_onnx(model, args.out, metadata={"prior": json.dumps(prior.record())})
             record["bytes"] = args.out.stat().st_size
             if args.parity:
-                write_parity_fixture(model, args.parity, prior_images)
+                write_parity_fixture(model, args.parity, prior_images, prior=prior.record())
             if args.manifest:
                 update_manifest(args.manifest, record)
             print(f"exported {args.out} ({record['bytes']} bytes) after {seconds / 60:.1f} min", flush=True)
@@ -324,14 +361,20 @@ def train(args: argparse.Namespace) -> dict:
 
 
 def update_manifest(path: Path, record: dict) -> None:
-    """Replaces the grid's entry (dropping its stale evaluation) and keeps the others."""
+    """Replaces the entry of the record's prior and grid size (dropping its stale evaluation), keeps the others."""
     manifest = json.loads(path.read_text()) if path.exists() else {"models": []}
-    entries = [m for m in manifest["models"] if m["gridSize"] != record["gridSize"]]
+    key = (record["prior"]["name"], record["gridSize"])
+    entries = [m for m in manifest["models"] if entry_key(m) != key]
     entries.append(model_entry(record))
-    manifest["models"] = sorted(entries, key=lambda m: m["gridSize"])
+    manifest["models"] = sorted(entries, key=lambda m: (m["prior"].get("name") != "squares", *entry_key(m)))
     tmp = path.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(manifest, indent=2) + "\n")
     os.replace(tmp, path)
+
+
+def entry_key(entry: dict) -> tuple[str, int]:
+    """(prior name, grid size) of a manifest entry; entries from before priors had names are the squares'."""
+    return entry.get("prior", {}).get("name", "squares"), entry["gridSize"]
 
 
 def model_entry(record: dict) -> dict:
@@ -340,7 +383,7 @@ def model_entry(record: dict) -> dict:
         "gridSize": n,
         "file": record["file"],
         "bytes": record["bytes"],
-        **contract_entry(n),
+        **contract_entry(n, record["prior"]),
         "architecture": record["architecture"],
         "parameters": record["parameters"],
         "training": record["training"],
