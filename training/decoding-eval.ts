@@ -9,15 +9,21 @@
  * The masks come from training/mask-families.ts (the families of mask-families.json, drawn with mulberry32):
  * case t of family number f has seed `seed + f * 1_000_003 + t`, and `sample` decodes it with seed t.
  * "valid" = the completion is a square of the prior (src/grid.ts isSquare) that keeps every visible
- * cell. Runs are model runs per image: mean, 99th percentile, max.
+ * cell. With `--prior-images FILE` (an image set in the published form, src/image-set.ts) the cases are that
+ * prior's images and "valid" means an image of that set.
+ *
+ *   node --import tsx training/decoding-eval.ts --model models/square-inpainter-rectangles-8.onnx --grid 8 \
+ *     --prior-images rectangles-8.images.json Runs are model runs per image: mean, 99th percentile, max.
  *
  * decode() asks for one image at a time, so `concurrency` decodes run at once and their pending
  * predict() calls go to the model together, as one batch per session.run.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { DEFAULT_SAMPLE_STEPS, DEFAULT_STEPS, decode, type Decoding, type Predictor } from '../src/decoding.js';
 import { isSquare } from '../src/grid.js';
+import { ImageSet } from '../src/image-set.js';
 import { toInt64Tokens, whiteProbabilities } from '../src/model-io.js';
 import { exactPrediction } from './exact-predictor.js';
 import { MASK_FAMILIES, maskCase } from './mask-families.js';
@@ -133,8 +139,12 @@ async function evaluateDecoding(options: {
   perFamily: number;
   seed: number;
   concurrency: number;
+  /** Another prior than the squares: its images are the cases', and a valid completion is one of them. */
+  prior?: ImageSet;
 }): Promise<DecodingEvaluation> {
-  const { gridSize, perFamily, seed, concurrency } = options;
+  const { gridSize, perFamily, seed, concurrency, prior } = options;
+  const images = prior?.images();
+  const inPrior = (pixels: Uint8Array) => (prior ? prior.includes(pixels) : isSquare(pixels, gridSize));
   const started = performance.now();
   const { predict, stats: batchStats } = batchingPredictor(options.runBatch, concurrency);
   const steps: Record<Decoding, number> = { 'one-shot': 1, iterative: DEFAULT_STEPS, sample: DEFAULT_SAMPLE_STEPS };
@@ -152,10 +162,10 @@ async function evaluateDecoding(options: {
     while (next < jobs.length) {
       const k = next++;
       const { family, decoding, t, caseSeed } = jobs[k];
-      const c = maskCase(family, gridSize, caseSeed);
+      const c = maskCase(family, gridSize, caseSeed, images);
       const result = await decode(predict, c.pixels, c.mask, { decoding, seed: t });
       const keeps = result.pixels.every((v, i) => c.mask[i] || v === c.pixels[i]);
-      outcome[k] = { valid: keeps && isSquare(result.pixels, gridSize), runs: result.runs };
+      outcome[k] = { valid: keeps && inPrior(result.pixels), runs: result.runs };
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
@@ -207,6 +217,7 @@ async function main() {
         seed: { type: 'string', default: '1' },
         threads: { type: 'string', default: '1' },
         concurrency: { type: 'string', default: '256' },
+        'prior-images': { type: 'string' },
       },
     }));
   } catch (error) {
@@ -219,6 +230,16 @@ async function main() {
   };
   const gridSize = integer('grid', values.grid, 6);
   if (!values.exact && !values.model) fail('give --model PATH.onnx (or --exact)');
+  let prior: ImageSet | undefined;
+  if (values['prior-images']) {
+    try {
+      prior = ImageSet.fromJSON(JSON.parse(readFileSync(values['prior-images'], 'utf8')));
+    } catch (error) {
+      fail(`--prior-images ${values['prior-images']}: ${(error as Error).message}`);
+    }
+    if (prior.gridSize !== gridSize) fail(`--prior-images holds ${prior.gridSize}×${prior.gridSize} images, but --grid is ${gridSize}`);
+    if (values.exact) fail('--exact is the squares\' exact posterior; it takes no --prior-images');
+  }
   const runBatch = values.exact
     ? exactBatchPredictor(gridSize)
     : await onnxBatchPredictor(values.model!, integer('threads', values.threads, 1));
@@ -229,6 +250,7 @@ async function main() {
     perFamily: integer('per-family', values['per-family'], 1),
     seed: integer('seed', values.seed, 0),
     concurrency: integer('concurrency', values.concurrency, 1),
+    prior,
   });
   console.log(JSON.stringify(result));
 }

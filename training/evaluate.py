@@ -1,7 +1,8 @@
 """Measures the bundled models against the exact posterior and records the figures.
 
     /usr/bin/python3 -m training.evaluate            # every model in models/manifest.json
-    /usr/bin/python3 -m training.evaluate --grid 16  # one of them
+    /usr/bin/python3 -m training.evaluate --grid 16  # the models of one grid size
+    /usr/bin/python3 -m training.evaluate --prior rectangles --grid 8
 
 A held-out set per grid size (seeded apart from training) holds PER_FAMILY masked images for each
 mask family. The exported .onnx runs in onnxruntime (Node, training/predict.ts), and per family
@@ -31,7 +32,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .prior import MASK_FAMILIES, consistent, exact_posterior, images, sample_batch, tokens
+from .export import write_image_set
+from .prior import MASK_FAMILIES, Prior, consistent, exact_posterior, images, load_prior, sample_batch, tokens
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = ROOT / "models" / "manifest.json"
@@ -43,8 +45,21 @@ SEED = 20261126
 TABLE_START, TABLE_END = "<!-- evaluation:start -->", "<!-- evaluation:end -->"
 
 
-def held_out(n: int, per_family: int = PER_FAMILY):
-    prior_images = images(n)
+def entry_prior(entry: dict) -> Prior:
+    """The bundled prior a manifest entry's model learned (entries from before priors had names: squares)."""
+    return load_prior(entry.get("prior", {}).get("name", "squares"), entry["gridSize"])
+
+
+def label(entry: dict) -> str:
+    """`8×8` for the squares' models, as ever; `rectangles 8×8` for another prior's."""
+    name = entry.get("prior", {}).get("name", "squares")
+    n = entry["gridSize"]
+    return f"{n}×{n}" if name == "squares" else f"{name} {n}×{n}"
+
+
+def held_out(n: int, per_family: int = PER_FAMILY, prior_images: torch.Tensor | None = None):
+    """Held-out masked images of the prior (the squares' by default), per_family of each mask family."""
+    prior_images = images(n) if prior_images is None else prior_images
     g = torch.Generator().manual_seed(SEED + n)
     parts = [sample_batch(n, per_family, g, prior_images, families=(f,)) for f in MASK_FAMILIES]
     pixels = torch.cat([p for p, _, _ in parts])
@@ -86,7 +101,7 @@ def metrics(p_model, posterior, pixels, mask, prior_images) -> dict:
 def evaluate(entry: dict, folder: Path = ROOT / "models") -> dict:
     """The held-out figures of the model `entry` names (its gridSize and file, in `folder`)."""
     n = entry["gridSize"]
-    pixels, mask, family, prior_images = held_out(n)
+    pixels, mask, family, prior_images = held_out(n, prior_images=entry_prior(entry).images)
     posterior = exact_posterior(pixels, mask, prior_images)
     p_model = predict(folder / entry["file"], tokens(pixels, mask))
     result = {"heldOut": {"perFamily": PER_FAMILY, "seed": SEED + n, "families": list(MASK_FAMILIES)},
@@ -100,10 +115,17 @@ def evaluate(entry: dict, folder: Path = ROOT / "models") -> dict:
 def evaluate_decoding(entry: dict, per_family: int = DECODING_PER_FAMILY) -> dict:
     """Valid completions and model runs per decoding and mask family (training/decoding-eval.ts)."""
     n = entry["gridSize"]
-    out = subprocess.run(["node", "--import", "tsx", str(ROOT / "training" / "decoding-eval.ts"),
-                          "--model", str(ROOT / "models" / entry["file"]), "--grid", str(n),
-                          "--per-family", str(per_family), "--seed", str(SEED + n)],
-                         cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True).stdout
+    prior = entry_prior(entry)
+    with tempfile.TemporaryDirectory() as tmp:
+        extra = []
+        if prior.name != "squares":
+            images_path = Path(tmp) / "prior.images.json"
+            write_image_set(prior.images, n, images_path)
+            extra = ["--prior-images", str(images_path)]
+        out = subprocess.run(["node", "--import", "tsx", str(ROOT / "training" / "decoding-eval.ts"),
+                              "--model", str(ROOT / "models" / entry["file"]), "--grid", str(n),
+                              "--per-family", str(per_family), "--seed", str(SEED + n), *extra],
+                             cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True).stdout
     result = json.loads(out)
     result["model"] = entry["file"]
     return result
@@ -130,7 +152,7 @@ def decoding_table(manifest: dict) -> list[str]:
                 if decoding != "one-shot":
                     r = d["runs"]
                     cells.append(f"{r['mean']:.2f} / {r['p99']} / {r['max']}")
-            lines.append(f"| {entry['gridSize']}×{entry['gridSize']} | {name} | {' | '.join(cells)} |")
+            lines.append(f"| {label(entry)} | {name} | {' | '.join(cells)} |")
     return lines
 
 
@@ -142,13 +164,13 @@ def table(manifest: dict) -> str:
         if not ev:
             continue
         for name, m in [*ev["families"].items(), ("**all**", ev["overall"])]:
-            lines.append(f"| {entry['gridSize']}×{entry['gridSize']} | {name} | {m['meanAbsError']:.4f} | "
+            lines.append(f"| {label(entry)} | {name} | {m['meanAbsError']:.4f} | "
                          f"{100 * m['certainAgreement']:.2f}% | {100 * m['accuracy']:.2f}% / "
                          f"{100 * m['exactAccuracy']:.2f}% | {100 * m['validOneShot']:.1f}% |")
     lines.append("")
     for entry in manifest["models"]:
         t = entry["training"]
-        lines.append(f"- {entry['gridSize']}×{entry['gridSize']}: `{entry['file']}`, {entry['bytes'] / 1e6:.2f} MB, "
+        lines.append(f"- {label(entry)}: `{entry['file']}`, {entry['bytes'] / 1e6:.2f} MB, "
                      f"{entry['parameters']:,} parameters, {t['steps']} steps in {t['seconds'] / 60:.1f} min on a "
                      f"{t['machine']} ({t['targets']} targets, seed {t['seed']})"
                      + (f", then a {t['fineTune']['steps']}-step fine-tune on decoding-like masks in "
@@ -177,17 +199,21 @@ def main(argv=None) -> None:
 
     p = Parser(description="Evaluate the bundled models against the exact posterior.")
     p.add_argument("--grid", type=int, default=None)
+    p.add_argument("--prior", default=None, help="only this bundled prior's models (squares, rectangles)")
     args = p.parse_args(argv)
     manifest = json.loads(MANIFEST.read_text()) if MANIFEST.exists() else {"models": []}
-    sizes = [m["gridSize"] for m in manifest["models"]]
-    if args.grid is not None and args.grid not in sizes:
-        p.error(f"--grid {args.grid} has no model in {MANIFEST.relative_to(ROOT)} (have {sizes})")
+    chosen = [m for m in manifest["models"] if args.grid in (None, m["gridSize"])
+              and args.prior in (None, m.get("prior", {}).get("name", "squares"))]
+    if not chosen:
+        have = ", ".join(label(m) for m in manifest["models"])
+        p.error(f"no model in {MANIFEST.relative_to(ROOT)} for --prior {args.prior or 'any'} --grid "
+                f"{args.grid or 'any'} (have {have})")
     for entry in manifest["models"]:
-        if args.grid in (None, entry["gridSize"]):
+        if entry in chosen:
             entry["evaluation"] = evaluate(entry)
             entry["evaluation"]["decoding"] = evaluate_decoding(entry)
             o = entry["evaluation"]["overall"]
-            print(f"{entry['gridSize']}×{entry['gridSize']}: mean |P-exact| {o['meanAbsError']:.4f}, certain "
+            print(f"{label(entry)}: mean |P-exact| {o['meanAbsError']:.4f}, certain "
                   f"agreement {100 * o['certainAgreement']:.3f}%, accuracy {100 * o['accuracy']:.2f}% (exact "
                   f"{100 * o['exactAccuracy']:.2f}%), valid one-shot {100 * o['validOneShot']:.1f}%", flush=True)
             d = entry["evaluation"]["decoding"]["overall"]

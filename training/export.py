@@ -132,6 +132,24 @@ def shorten_names(model) -> None:
         value.name = short(value.name)
 
 
+def published_image_set(prior_images: torch.Tensor, n: int) -> dict:
+    """An image set in the compact form src/image-set.ts reads (ImageSet.fromJSON): every image's N*N cells
+    row-major, one bit each (white 1), most significant bit first, the images back to back, in base64."""
+    import base64
+
+    import numpy as np
+
+    bits = np.packbits(prior_images.to(torch.uint8).numpy().reshape(-1))
+    return {"format": "square-inpainter-images", "version": 1, "gridSize": n, "count": len(prior_images),
+            "bits": base64.b64encode(bits.tobytes()).decode("ascii")}
+
+
+def write_image_set(prior_images: torch.Tensor, n: int, path: Path) -> None:
+    """Writes published_image_set as JSON: what a page gives the element, beside a model of a user's images."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(published_image_set(prior_images, n)) + "\n")
+
+
 def parity_queries(n: int) -> list[int]:
     """The query cells whose attention rows a parity fixture keeps: first, middle, last."""
     return [0, (n // 2) * n + n // 2, n * n - 1]

@@ -37,7 +37,10 @@ export const MASK_FAMILIES: readonly string[] = Object.freeze(FAMILY_SPECS.map((
 export interface MaskCase {
   family: string;
   gridSize: number;
+  /** The square of the square prior's cases; for another prior's, the bounding box of the image's white cells. */
   square: Square;
+  /** The image's white cells' bounding box, inclusive: the square itself in the square prior. */
+  box: Box;
   /** The full image: the square on black. */
   truth: Uint8Array;
   /** The decoder's input: truth with hidden cells set to black, so nothing leaks. */
@@ -82,17 +85,44 @@ function hideBox(mask: Uint8Array, gridSize: number, top: number, bottom: number
   }
 }
 
-/** One case of `family` on an N×N grid, a pure function of `seed`. */
-export function maskCase(family: string, gridSize: number, seed: number): MaskCase {
+/** Rows top..bottom and columns left..right, inclusive. */
+export interface Box {
+  top: number;
+  left: number;
+  bottom: number;
+  right: number;
+}
+
+/** The bounding box of an image's white cells; the whole grid for an image with none (as prior.py's). */
+export function boundingBox(image: ArrayLike<number>, gridSize: number): Box {
+  const box = { top: gridSize, left: gridSize, bottom: -1, right: -1 };
+  for (let i = 0; i < gridSize * gridSize; i++) {
+    if (!image[i]) continue;
+    const r = Math.floor(i / gridSize), c = i % gridSize;
+    box.top = Math.min(box.top, r);
+    box.bottom = Math.max(box.bottom, r);
+    box.left = Math.min(box.left, c);
+    box.right = Math.max(box.right, c);
+  }
+  return box.bottom < 0 ? { top: 0, left: 0, bottom: gridSize - 1, right: gridSize - 1 } : box;
+}
+
+/**
+ * One case of `family` on an N×N grid, a pure function of `seed`: an image of the square prior, or of `images`
+ * (another prior's, each equally likely) where given, and a mask over it. The corner and square families use
+ * the image's bounding box of white cells, which for a square is the square.
+ */
+export function maskCase(family: string, gridSize: number, seed: number, images?: readonly Uint8Array[]): MaskCase {
   const familySpec = FAMILY_SPECS.find((f) => f.name === family);
   if (!familySpec) throw new Error(`unknown mask family ${JSON.stringify(family)}; mask-families.json has ${MASK_FAMILIES.join(', ')}`);
   const rand = mulberry32(seed);
-  const all = squares(gridSize);
-  const square = all[Math.floor(rand() * all.length)];
-  const truth = renderSquare(square, gridSize);
+  const all = images ?? squares(gridSize);
+  const picked = all[Math.floor(rand() * all.length)];
+  const truth = images ? Uint8Array.from(picked as Uint8Array) : renderSquare(picked as Square, gridSize);
+  const box = boundingBox(truth, gridSize);
+  const square: Square = images ? { side: box.bottom - box.top + 1, row: box.top, col: box.left } : (picked as Square);
   const n = gridSize;
   const mask = new Uint8Array(n * n);
-  const { side, row, col } = square;
   const rate = (value: Rate) => (typeof value === 'number' ? value : value.min + value.span * rand());
   const integer = (range: IntegerRange) => between(rand, bound(range.low, n), bound(range.high, n));
   switch (familySpec.kind) {
@@ -119,20 +149,20 @@ export function maskCase(family: string, gridSize: number, seed: number): MaskCa
     }
     case 'corner': {
       const right = rand() < 0.5, bottom = rand() < 0.5;
-      const r = bottom ? row + side - 1 : row, c = right ? col + side - 1 : col;
+      const r = bottom ? box.bottom : box.top, c = right ? box.right : box.left;
       const reach = integer(familySpec.reach);
       hideBox(mask, n, r - reach + 1, r + reach, c - reach + 1, c + reach);
       break;
     }
     case 'square': {
       const margin = integer(familySpec.margin);
-      hideBox(mask, n, row - margin, row + side + margin, col - margin, col + side + margin);
+      hideBox(mask, n, box.top - margin, box.bottom + 1 + margin, box.left - margin, box.right + 1 + margin);
       break;
     }
     default:
       throw new Error(`mask family ${JSON.stringify(family)} has an unknown kind ${JSON.stringify((familySpec as { kind: unknown }).kind)}`);
   }
   const pixels = truth.map((v, i) => (mask[i] ? 0 : v));
-  if (!findSquare(truth, gridSize)) throw new Error('renderSquare gave an image outside the prior');
-  return { family, gridSize, square, truth, pixels, mask };
+  if (!images && !findSquare(truth, gridSize)) throw new Error('renderSquare gave an image outside the prior');
+  return { family, gridSize, square, box, truth, pixels, mask };
 }

@@ -36,7 +36,7 @@ import torch  # noqa: E402
 import torch.distributed as dist  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
-from .export import contract_entry, export_onnx, round_weights, write_parity_fixture  # noqa: E402
+from .export import contract_entry, export_onnx, round_weights, write_image_set, write_parity_fixture  # noqa: E402
 from .model import build_model  # noqa: E402
 from .prior import (BUNDLED_PRIORS, ENUMERATION_LIMIT, MIN_GRID, Prior, PriorError, decoding_masks,  # noqa: E402
                     exact_posterior, load_prior, mix_noise, sample_batch, tokens)
@@ -350,6 +350,13 @@ def train(args: argparse.Namespace) -> dict:
             record["bytes"] = args.out.stat().st_size
             if args.parity:
                 write_parity_fixture(model, args.parity, prior_images, prior=prior.record())
+            if prior.kind == "images":
+                # The set the model learned, for the page: the element's exact answer and `fits` for this model.
+                images_path = args.out.with_name(args.out.stem + ".images.json")
+                write_image_set(prior_images, n, images_path)
+                record["imageSet"] = images_path.name
+                print(f"wrote {images_path} ({images_path.stat().st_size} bytes): the model's image set, for the page",
+                      flush=True)
             if args.manifest:
                 update_manifest(args.manifest, record)
             print(f"exported {args.out} ({record['bytes']} bytes) after {seconds / 60:.1f} min", flush=True)

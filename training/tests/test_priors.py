@@ -150,6 +150,35 @@ class FilePriorTest(unittest.TestCase):
         with self.assertRaisesRegex(PriorError, "8×8 images, but --grid is 16"):
             load_prior(str(self.dir / "eight.npy"), 16)
 
+    def test_a_model_of_a_png_folder_records_its_prior_and_publishes_its_image_set(self):
+        import json
+
+        import onnx
+
+        pictures = random_shapes(30, 8, seed=9)
+        write_pngs(self.dir / "blobs", pictures)
+        out = self.dir / "blobs-8.onnx"
+        result = subprocess.run([sys.executable, "-m", "training.train", "--prior", str(self.dir / "blobs"),
+                                 "--steps", "20", "--probe-every", "10", "--threads", "1", "--out", str(out),
+                                 "--checkpoint", str(self.dir / "blobs.pt")],
+                                cwd=ROOT, capture_output=True, text=True, timeout=300)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        prior = load_prior(str(self.dir / "blobs")).record()
+        metadata = {p.key: p.value for p in onnx.load(str(out)).metadata_props}
+        self.assertEqual(json.loads(metadata["prior"]), prior)
+        self.assertEqual(torch.load(self.dir / "blobs.pt")["record"]["prior"], prior)
+        # The published set, read by the package's own reader (src/image-set.ts), is the prior's training set.
+        published = self.dir / "blobs-8.images.json"
+        read = subprocess.run(["node", "--import", "tsx", "-e",
+                               "import { ImageSet } from './src/image-set.ts'; import { readFileSync } from 'node:fs';"
+                               f"const set = ImageSet.fromJSON(JSON.parse(readFileSync({json.dumps(str(published))}, 'utf8')));"
+                               "console.log(JSON.stringify(set.images().map((image) => Array.from(image))));"],
+                              cwd=ROOT, capture_output=True, text=True, timeout=120)
+        self.assertEqual(read.returncode, 0, read.stderr)
+        images_read = torch.tensor(json.loads(read.stdout), dtype=torch.float32)
+        self.assertEqual(len(images_read), prior["images"])
+        self.assertEqual(content_hash(images_read), prior["sha256"])
+
     def test_train_py_refuses_a_bad_file_in_one_line_with_exit_code_2(self):
         np.save(self.dir / "gray.npy", random_shapes(10, 8) * 2)
         result = subprocess.run([sys.executable, "-m", "training.train", "--prior", str(self.dir / "gray.npy")],
