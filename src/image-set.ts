@@ -190,6 +190,19 @@ export class ImageSet {
   }
 }
 
+const bundledSets = new Map<string, ImageSet>();
+
+/** The image set of a bundled prior at N, built once per page. */
+export function bundledImageSet(prior: 'squares' | 'rectangles', gridSize: number): ImageSet {
+  const key = `${prior} ${gridSize}`;
+  let set = bundledSets.get(key);
+  if (!set) {
+    set = prior === 'squares' ? ImageSet.squares(gridSize) : ImageSet.rectangles(gridSize);
+    bundledSets.set(key, set);
+  }
+  return set;
+}
+
 /** Every filled axis-aligned box on an N×N grid whose height and width pass `keep`, as images. */
 function* boxes(n: number, keep: (height: number, width: number) => boolean): Generator<Uint8Array> {
   for (let h = 1; h <= n; h++) {

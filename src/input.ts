@@ -7,7 +7,7 @@
 import { DECODINGS, MAX_SEED, MAX_STEPS, type Decoding } from './decoding-options.js';
 import type { ErrorDetail, ErrorType } from './events.js';
 import { MAX_GRID_SIZE, MIN_GRID_SIZE, parseCells } from './grid.js';
-import { BUNDLED_GRID_SIZES, ModelLoadError, RuntimeLoadError, bundledModelUrl, type BackendPreference } from './runtime/index.js';
+import { BUNDLED_GRID_SIZES, ModelLoadError, PRIORS, RuntimeLoadError, bundledModelUrl, type BackendPreference, type Prior } from './runtime/index.js';
 
 export const DEFAULT_GRID_SIZE = 16;
 export const BACKENDS: readonly BackendPreference[] = ['auto', 'webgpu', 'wasm'];
@@ -17,6 +17,8 @@ const QUOTE_LIMIT = 80;
 /** A validated request: what the element would send to the model now. */
 export interface Input {
   gridSize: number;
+  /** The prior the bundled model learned, and `fits` is counted against; `squares` unless the page says. */
+  prior: Prior;
   pixels: Uint8Array;
   mask: Uint8Array;
   /** `model-src` as given (trimmed), empty for the bundled model. */
@@ -31,6 +33,7 @@ export interface Input {
 /** The input properties as the page set them. */
 export interface InputValues {
   gridSize?: unknown;
+  prior?: unknown;
   pixels?: unknown;
   mask?: unknown;
   modelSrc?: unknown;
@@ -66,22 +69,26 @@ export function readInput(values: InputValues, baseUrl: string, attributeText: (
   };
   const gridSize = integer('grid-size', values.gridSize, MIN_GRID_SIZE, MAX_GRID_SIZE) ?? DEFAULT_GRID_SIZE;
   const modelSrc = toText('model-src', values.modelSrc).trim();
-  if (!modelSrc && !BUNDLED_GRID_SIZES.includes(gridSize)) {
+  const prior = oneOf('prior', values.prior, PRIORS, 'squares');
+  const sizes = BUNDLED_GRID_SIZES[prior];
+  if (!modelSrc && !sizes.includes(gridSize)) {
+    const of = prior === 'squares' ? '' : ` of ${prior}`;
     throw new AttributeError(
       'grid-size',
-      `grid-size ${gridSize} has no bundled model; use ${BUNDLED_GRID_SIZES.join(' or ')}, or set model-src to a model for ${gridSize}×${gridSize}`,
+      `grid-size ${gridSize} has no bundled model${of}; use ${sizes.join(' or ')}, or set model-src to a model for ${gridSize}×${gridSize}`,
     );
   }
   const pixels = readCells('pixels', values.pixels, gridSize);
   const mask = readCells('mask', values.mask, gridSize);
   let modelUrl: string;
   try {
-    modelUrl = modelSrc ? new URL(modelSrc, baseUrl).href : bundledModelUrl(gridSize);
+    modelUrl = modelSrc ? new URL(modelSrc, baseUrl).href : bundledModelUrl(gridSize, prior);
   } catch (cause) {
     throw new AttributeError('model-src', `model-src must be a URL of an ONNX model; got ${quote(modelSrc)}`, { cause });
   }
   return {
     gridSize,
+    prior,
     pixels,
     mask,
     modelSrc,

@@ -11,15 +11,15 @@ import type { InpaintDetail, InpaintResult, SquareInpainterEventMap } from './ev
 import { serializeCells } from './grid.js';
 import { AttributeError, DEFAULT_GRID_SIZE, errorDetail, readInput, textAttribute, type Input } from './input.js';
 import { nextTask } from './next-task.js';
-import { exactPosterior } from './posterior.js';
-import { setAssetLocations, type AssetLocations, type BackendPreference } from './runtime/index.js';
+import { priorFits } from './posterior.js';
+import { setAssetLocations, type AssetLocations, type BackendPreference, type Prior } from './runtime/index.js';
 import { styles } from './square-inpainter.styles.js';
 
 /** What the pointer does: nothing, paint black and white, or hide and unhide cells. */
 export type Tool = 'none' | 'draw' | 'mask';
 
 /** The properties whose change starts a new inpaint. */
-const INPUTS = ['gridSize', 'pixels', 'mask', 'modelSrc', 'backend', 'decoding', 'steps', 'seed'] as const;
+const INPUTS = ['gridSize', 'prior', 'pixels', 'mask', 'modelSrc', 'backend', 'decoding', 'steps', 'seed'] as const;
 
 /** How many cells the grid's first drawing adds per task: a 16×16 grid comes in four. */
 const CELLS_PER_TASK = 64;
@@ -76,6 +76,7 @@ export class SquareInpainter extends LitElement {
     // Reflects what the page sets as a property (safe text, as for `tool`); useDefault leaves the default and the
     // page's own attribute text (`08`, `abc`) as written.
     gridSize: { type: Number, reflect: true, useDefault: true, converter: textAttribute, attribute: 'grid-size' },
+    prior: {},
     pixels: {},
     mask: {},
     modelSrc: { attribute: 'model-src' },
@@ -102,6 +103,13 @@ export class SquareInpainter extends LitElement {
 
   /** Grid side N; picks the bundled model for N (8 and 16 ship) unless `model-src` is set. */
   gridSize = DEFAULT_GRID_SIZE;
+
+  /**
+   * The set of pictures the hidden cells are filled to fit, and the bundled model trained on it: `squares` (one white
+   * filled square on black, side 2 to N−2; 8 and 16 ship) or `rectangles` (one white filled rectangle, height and
+   * width each 2 to N−2; 8 ships). `fits` in the `inpaint` event counts that prior's pictures.
+   */
+  prior: Prior = 'squares';
 
   /** N*N characters `0`/`1`, row-major, whitespace ignored. Empty means all black. */
   pixels = '';
@@ -250,7 +258,8 @@ export class SquareInpainter extends LitElement {
     if (this.showAttention) {
       import('./attention.js').then((m) => {
         this.#attention ??= new m.AttentionController(this, {
-          shown: () => this.showAttention,
+          // The attention exports are the squares' models'; no other prior has one yet.
+          shown: () => this.showAttention && this.input?.prior === 'squares',
           input: () => this.input,
           fill: () => this.#inference.value?.fill,
           cells: () => this.#cells(),
@@ -343,7 +352,8 @@ export class SquareInpainter extends LitElement {
     const detail = this.#inference.value?.detail;
     // Whole milliseconds: fills that take about as long as the last leave the line, and the page's layout, alone.
     const done = detail?.backend ? `Filled on ${detail.backend} in ${detail.durationMs < 0.5 ? '<1' : Math.round(detail.durationMs)} ms` : 'Nothing hidden';
-    return done + (detail?.fits === 0 ? ' · No single square fits the visible cells' : '');
+    const shape = this.input?.prior === 'rectangles' ? 'rectangle' : 'square';
+    return done + (detail?.fits === 0 ? ` · No single ${shape} fits the visible cells` : '');
   }
 
   #cells(): NodeListOf<HTMLElement> {
@@ -380,9 +390,9 @@ export class SquareInpainter extends LitElement {
     const mask = serializeCells(input.mask);
     const detail: InpaintDetail = { pixels: serializeCells(pixels), probabilities, mask, backend: handle ? handle.backend : null, durationMs, queuedMs, decoding, runs };
     if (decoded.seed !== undefined) detail.seed = decoded.seed;
-    // The bundled models are models of the square prior: say when no square of it fits what is visible
-    // (O(N² + 1235) at N = 16, a few microseconds).
-    if (!input.modelSrc) detail.fits = exactPosterior(input.gridSize, input.pixels, input.mask).fits;
+    // A bundled model is a model of its prior: say when no picture of it fits what is visible. The squares' count
+    // takes O(N² + 1235) at N = 16, a few microseconds; another prior's is a chunk of its own, loaded when used.
+    if (!input.modelSrc) detail.fits = await priorFits(input.prior, input.gridSize, input.pixels, input.mask);
     // A fill that shows what is drawn already keeps the drawn one: the cells need no new render.
     const fill = sameOr(this.#inference.value?.fill, { pixels, probabilities, mask: input.mask });
     return complete({ fill, detail });

@@ -373,7 +373,7 @@ def update_manifest(path: Path, record: dict) -> None:
     key = (record["prior"]["name"], record["gridSize"])
     entries = [m for m in manifest["models"] if entry_key(m) != key]
     entries.append(model_entry(record))
-    manifest["models"] = sorted(entries, key=lambda m: (m["prior"].get("name") != "squares", *entry_key(m)))
+    manifest["models"] = sorted(entries, key=lambda m: (entry_key(m)[0] != "squares", *entry_key(m)))
     tmp = path.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(manifest, indent=2) + "\n")
     os.replace(tmp, path)

@@ -5,7 +5,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { LoadDetail } from '../events.js';
 import { AttributeError } from '../input.js';
-import { bundledModelUrl, openModel, type BackendPreference, type ModelHandle } from '../runtime/index.js';
+import { bundledModelFile, openModel, type BackendPreference, type ModelHandle } from '../runtime/index.js';
 
 /** What the slot needs of a request. */
 export interface ModelRequest {
@@ -74,7 +74,7 @@ export class ModelController implements ReactiveController {
         handle.release();
         if (this.#slot === slot) this.#slot = undefined;
         throw new AttributeError(
-          request.modelUrl === bundledModelUrl(request.gridSize) ? 'grid-size' : 'model-src',
+          bundledModelFile(request.modelUrl) ? 'grid-size' : 'model-src',
           `model-src ${request.modelUrl} takes ${handle.cellCount} cells, but grid-size ${request.gridSize} needs ${cellCount}`,
         );
       }

@@ -5,15 +5,24 @@
  * built module, `dist/square-inpainter.js`, which rollup bundles this file into.
  */
 
-/** Grid sizes with a bundled model in `models/`. */
-export const BUNDLED_GRID_SIZES: readonly number[] = [8, 16];
+/** The bundled priors: one white filled square on black (the default), or one white filled rectangle. */
+export type Prior = 'squares' | 'rectangles';
+export const PRIORS: readonly Prior[] = ['squares', 'rectangles'];
+
+/** Per prior, the grid sizes with a bundled model in `models/`. */
+export const BUNDLED_GRID_SIZES: Readonly<Record<Prior, readonly number[]>> = { squares: [8, 16], rectangles: [8] };
+
+/** The bundled model's file name: `square-inpainter-N.onnx` for the squares, `square-inpainter-P-N.onnx` for prior P. */
+export function modelFileName(gridSize: number, prior: Prior = 'squares'): string {
+  return prior === 'squares' ? `square-inpainter-${gridSize}.onnx` : `square-inpainter-${prior}-${gridSize}.onnx`;
+}
 
 /** The runtime builds the element loads: plain WASM, WebGPU on asyncify, and WebGPU on JSPI. */
 export type RuntimeBuild = 'wasm' | 'webgpu-asyncify' | 'webgpu-jspi';
 
 /** Where the element looks for its assets; either part may be moved with {@link setAssetLocations}. */
 export interface AssetLocations {
-  /** Folder holding `square-inpainter-${N}.onnx` (and `manifest.json`). */
+  /** Folder holding `square-inpainter-${N}.onnx`, `square-inpainter-rectangles-${N}.onnx` (and `manifest.json`). */
   models: string;
   /**
    * The package's `dist/ort/` folder: onnxruntime-web's wasm files (`ort-wasm-simd-threaded.wasm`, `….asyncify.wasm`,
@@ -24,7 +33,8 @@ export interface AssetLocations {
 }
 
 /** The bundled models, one literal URL each. */
-function bundledModel(gridSize: number): URL | undefined {
+function bundledModel(gridSize: number, prior: Prior = 'squares'): URL | undefined {
+  if (prior === 'rectangles') return gridSize === 8 ? new URL('../models/square-inpainter-rectangles-8.onnx', import.meta.url) : undefined;
   if (gridSize === 8) return new URL('../models/square-inpainter-8.onnx', import.meta.url);
   if (gridSize === 16) return new URL('../models/square-inpainter-16.onnx', import.meta.url);
   return undefined;
@@ -65,7 +75,8 @@ const WASM_FILES: Record<RuntimeBuild, string> = {
  * or the compressed size). test/node/assets.test.ts checks them against the files.
  */
 export const BUNDLED_BYTES = {
-  models: { 8: 878_574, 16: 882_464 } as Record<number, number>,
+  /** By file name ({@link modelFileName}). */
+  models: { 'square-inpainter-8.onnx': 878_574, 'square-inpainter-16.onnx': 882_464, 'square-inpainter-rectangles-8.onnx': 878_851 } as Record<string, number>,
   wasm: { wasm: 14_239_897, 'webgpu-asyncify': 26_781_914, 'webgpu-jspi': 16_758_545 } as Record<RuntimeBuild, number>,
 };
 
@@ -93,10 +104,18 @@ export function getAssetLocations(): AssetLocations {
   };
 }
 
-/** The bundled model's URL for a grid size (whether or not that size ships). */
-export function bundledModelUrl(gridSize: number): string {
-  const bundled = moved.models ? undefined : bundledModel(gridSize);
-  return bundled?.href ?? new URL(`square-inpainter-${gridSize}.onnx`, getAssetLocations().models).href;
+/** The bundled model's URL for a grid size and prior (whether or not that model ships). */
+export function bundledModelUrl(gridSize: number, prior: Prior = 'squares'): string {
+  const bundled = moved.models ? undefined : bundledModel(gridSize, prior);
+  return bundled?.href ?? new URL(modelFileName(gridSize, prior), getAssetLocations().models).href;
+}
+
+/** The bundled model's file name if `url` is one of the bundled models, else undefined. */
+export function bundledModelFile(url: string): string | undefined {
+  for (const prior of PRIORS) {
+    for (const gridSize of BUNDLED_GRID_SIZES[prior]) if (bundledModelUrl(gridSize, prior) === url) return modelFileName(gridSize, prior);
+  }
+  return undefined;
 }
 
 /** The wasm file of `build`; from this first use on, the wasm folder can no longer move. */

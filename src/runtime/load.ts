@@ -4,7 +4,7 @@
  * No byte of either crosses to the page, whose main thread stays free while they come.
  */
 import type { DecodeOptions, Predictor } from '../decoding.js';
-import { BUNDLED_BYTES, BUNDLED_GRID_SIZES, bundledModelUrl, moduleUrlForRuntime, wasmUrlForRuntime } from './assets.js';
+import { BUNDLED_BYTES, bundledModelFile, moduleUrlForRuntime, wasmUrlForRuntime } from './assets.js';
 import { runtimeBuildFor, type BackendChoice } from './backend.js';
 import { connect, request, send } from './client.js';
 import type { Backend, FillResult, RuntimeFiles } from './protocol.js';
@@ -41,14 +41,14 @@ export interface WorkerSession {
 
 /** Has the runtime worker download the model at `url` and the runtime, and create its session on `choice.backend` (WASM where WebGPU fails). */
 export async function loadSession(url: string, choice: BackendChoice, onProgress: ProgressListener): Promise<WorkerSession> {
-  const bundledSize = BUNDLED_GRID_SIZES.find((size) => bundledModelUrl(size) === url);
+  const bundledFile = bundledModelFile(url);
   const connection = connect();
   const reply = await request<'created'>(
     connection,
     {
       type: 'create',
       url,
-      modelBytes: bundledSize && BUNDLED_BYTES.models[bundledSize],
+      modelBytes: bundledFile ? BUNDLED_BYTES.models[bundledFile] : undefined,
       backend: choice.backend,
       runtime: runtimeFiles(choice.backend),
       fallback: choice.backend === 'webgpu' ? runtimeFiles('wasm') : undefined,

@@ -44,19 +44,21 @@ export function cellsOf(text: string): Uint8Array {
 export interface ModelEntry {
   gridSize: number;
   file: string;
+  prior?: { name?: string };
   evaluation?: {
     overall?: { meanAbsError?: number; certainAgreement?: number };
     decoding?: { overall?: Record<string, { valid?: number }> };
   };
 }
 
-/** The bundled models' manifest, as served beside them. */
-export async function manifestEntry(gridSize: number): Promise<ModelEntry> {
+/** The bundled models' manifest entry for a grid size and prior, as served beside them. */
+export async function manifestEntry(gridSize: number, prior = 'squares'): Promise<ModelEntry> {
   const response = await fetch('/models/manifest.json');
   if (!response.ok) throw new Error(`models/manifest.json: HTTP ${response.status}`);
   const manifest = (await response.json()) as { models: ModelEntry[] };
-  const entry = manifest.models.find((model) => model.gridSize === gridSize);
-  if (!entry) throw new Error(`models/manifest.json has no model for grid size ${gridSize}`);
+  // Entries from before the priors had names are the squares'.
+  const entry = manifest.models.find((model) => model.gridSize === gridSize && (model.prior?.name ?? 'squares') === prior);
+  if (!entry) throw new Error(`models/manifest.json has no ${prior} model for grid size ${gridSize}`);
   return entry;
 }
 

@@ -40,6 +40,27 @@ describe('readInput', () => {
     assert.deepEqual([input.backend, input.decoding, input.steps, input.seed], ['wasm', 'sample', 4, 7]);
   });
 
+  it('picks the bundled model of the prior, squares unless the page says', () => {
+    assert.equal(read({ gridSize: 8 }).prior, 'squares');
+    assert.match(read({ gridSize: 8 }).modelUrl, /\/square-inpainter-8\.onnx$/);
+    const rectangles = read({ gridSize: 8, prior: 'rectangles' });
+    assert.equal(rectangles.prior, 'rectangles');
+    assert.match(rectangles.modelUrl, /\/square-inpainter-rectangles-8\.onnx$/);
+    // A model-src model is the page's: the prior says only what fits is counted against, and picks no file.
+    assert.equal(read({ gridSize: 16, prior: 'rectangles', modelSrc: 'r16.onnx' }).modelUrl, 'https://example.test/page/r16.onnx');
+  });
+
+  it('names prior in an unknown prior, and grid-size where that prior has no bundled model for it', () => {
+    const error = rejection({ gridSize: 8, prior: 'circles' });
+    assert.equal(error.attribute, 'prior');
+    assert.match(error.message, /prior must be one of squares, rectangles; got "circles"/);
+    assert.equal(rejection({ gridSize: 8, prior: '' }).attribute, 'prior');
+    const missing = rejection({ gridSize: 16, prior: 'rectangles' });
+    assert.equal(missing.attribute, 'grid-size');
+    assert.match(missing.message, /grid-size 16 has no bundled model of rectangles; use 8, or set model-src/);
+    assert.equal(errorDetail(error, '').type, 'invalid-attribute');
+  });
+
   it('reads other values the way their attribute would', () => {
     const input = read({ gridSize: '8', steps: ' 3 ', seed: '', pixels: ['0'.repeat(64)], mask: null, backend: undefined });
     assert.equal(input.gridSize, 8);

@@ -13,14 +13,17 @@ const root = new URL('../../', import.meta.url);
 const manifest = JSON.parse(await readFile(new URL('models/manifest.json', root), 'utf8'));
 const demoManifest = JSON.parse(await readFile(new URL('demo/models/manifest.json', root), 'utf8'));
 
-for (const model of manifest.models as { gridSize: number; file: string; architecture: { patch: number } }[]) {
-  const attentionFile = `models/square-inpainter-${model.gridSize}-attention.onnx`;
+type Entry = { gridSize: number; file: string; architecture: { patch: number }; prior: { name?: string } };
 
+/** The parity fixture of a manifest entry: parity-N.json for the squares' models, parity-<prior>-N.json for others. */
+const fixtureOf = (model: Entry) => {
+  const prior = model.prior.name ?? 'squares';
+  return new URL(`test/fixtures/parity-${prior === 'squares' ? '' : `${prior}-`}${model.gridSize}.json`, root).pathname;
+};
+
+for (const model of manifest.models as Entry[]) {
   test(`models/${model.file} gives PyTorch's logits in onnxruntime (≤ 1e-4), and only logits`, async () => {
-    const { logits } = await parityErrors(
-      new URL(`models/${model.file}`, root).pathname,
-      new URL(`test/fixtures/parity-${model.gridSize}.json`, root).pathname,
-    );
+    const { logits } = await parityErrors(new URL(`models/${model.file}`, root).pathname, fixtureOf(model));
     assert.ok(logits <= PARITY_TOLERANCE, `logits: max abs diff ${logits}`);
     // onnxruntime runs every output on every run: the model fills use carries no attention to pay for.
     const session = await ort.InferenceSession.create(new URL(`models/${model.file}`, root).pathname);
@@ -28,11 +31,14 @@ for (const model of manifest.models as { gridSize: number; file: string; archite
     await session.release();
   });
 
+}
+
+// The attention exports: the squares' models have one each.
+for (const model of (manifest.models as Entry[]).filter((entry) => (entry.prior.name ?? 'squares') === 'squares')) {
+  const attentionFile = `models/square-inpainter-${model.gridSize}-attention.onnx`;
+
   test(`${attentionFile} gives PyTorch's logits and attention in onnxruntime (≤ 1e-4)`, async () => {
-    const { logits, attention } = await parityErrors(
-      new URL(attentionFile, root).pathname,
-      new URL(`test/fixtures/parity-${model.gridSize}.json`, root).pathname,
-    );
+    const { logits, attention } = await parityErrors(new URL(attentionFile, root).pathname, fixtureOf(model));
     assert.ok(logits <= PARITY_TOLERANCE, `logits: max abs diff ${logits}`);
     assert.ok(attention !== null && attention <= PARITY_TOLERANCE, `attention: max abs diff ${attention}`);
   });
@@ -93,6 +99,9 @@ for (const model of demoManifest.models as { name: string; file: string; parity:
   });
 }
 
-test('the manifest lists the 8×8 and 16×16 models', () => {
-  assert.deepEqual(manifest.models.map((m: { gridSize: number }) => m.gridSize), [8, 16]);
+test('the manifest lists the squares\' 8×8 and 16×16 models, then the rectangles\' 8×8, each under its prior', () => {
+  assert.deepEqual(
+    (manifest.models as Entry[]).map((m) => `${m.prior.name ?? 'squares'} ${m.gridSize} ${m.file}`),
+    ['squares 8 square-inpainter-8.onnx', 'squares 16 square-inpainter-16.onnx', 'rectangles 8 square-inpainter-rectangles-8.onnx'],
+  );
 });
