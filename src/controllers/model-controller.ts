@@ -5,12 +5,14 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { LoadDetail } from '../events.js';
 import { AttributeError } from '../input.js';
-import { bundledModelFile, openModel, type BackendPreference, type ModelHandle } from '../runtime/index.js';
+import { openModel, type BackendPreference, type ModelHandle } from '../runtime/index.js';
 
 /** What the slot needs of a request. */
 export interface ModelRequest {
   gridSize: number;
   modelUrl: string;
+  /** `model-src` as the page gave it; empty or absent for the bundled model. */
+  modelSrc?: string;
   backend: BackendPreference;
 }
 
@@ -74,7 +76,7 @@ export class ModelController implements ReactiveController {
         handle.release();
         if (this.#slot === slot) this.#slot = undefined;
         throw new AttributeError(
-          bundledModelFile(request.modelUrl) ? 'grid-size' : 'model-src',
+          request.modelSrc ? 'model-src' : 'grid-size',
           `model-src ${request.modelUrl} takes ${handle.cellCount} cells, but grid-size ${request.gridSize} needs ${cellCount}`,
         );
       }

@@ -52,7 +52,13 @@ function setup() {
   return { host, model, openings, progress, loads, order };
 }
 
-const request = (gridSize = 8, modelUrl = 'https://example.test/models/square-inpainter-8.onnx') => ({ gridSize, modelUrl, backend: 'wasm' as const });
+/** A request for the bundled model of the grid size, or for the page's `modelSrc` where given. */
+const request = (gridSize = 8, modelSrc = '') => ({
+  gridSize,
+  modelSrc,
+  modelUrl: modelSrc || `https://example.test/models/square-inpainter-${gridSize}.onnx`,
+  backend: 'wasm' as const,
+});
 
 describe('ModelController', () => {
   it('reports the runtime\'s progress of the whole load from 0, 1 just before load, then load with the backend and why', async () => {
