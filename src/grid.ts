@@ -68,12 +68,16 @@ export function serializeCells(cells: ArrayLike<number>): string {
   return text;
 }
 
-/**
- * The white square of an image of the prior, or null when the image is not
- * exactly one filled axis-aligned white square of side 2..N-2 on black.
- */
-export function findSquare(pixels: ArrayLike<number>, gridSize: number): Square | null {
-  if (pixels.length !== gridSize * gridSize) return null;
+/** Rows top..bottom and columns left..right, inclusive. */
+export interface Box {
+  top: number;
+  left: number;
+  bottom: number;
+  right: number;
+}
+
+/** The bounding box of an image's white cells and their count; null for an image with none. */
+export function whiteBounds(pixels: ArrayLike<number>, gridSize: number): (Box & { white: number }) | null {
   let top = gridSize, left = gridSize, bottom = -1, right = -1, white = 0;
   for (let r = 0; r < gridSize; r++) {
     for (let c = 0; c < gridSize; c++) {
@@ -85,8 +89,20 @@ export function findSquare(pixels: ArrayLike<number>, gridSize: number): Square 
       if (c > right) right = c;
     }
   }
+  return white ? { top, left, bottom, right, white } : null;
+}
+
+/**
+ * The white square of an image of the prior, or null when the image is not
+ * exactly one filled axis-aligned white square of side 2..N-2 on black.
+ */
+export function findSquare(pixels: ArrayLike<number>, gridSize: number): Square | null {
+  if (pixels.length !== gridSize * gridSize) return null;
+  const bounds = whiteBounds(pixels, gridSize);
+  if (!bounds) return null;
+  const { top, left, bottom, right, white } = bounds;
   const side = bottom - top + 1;
-  if (white === 0 || right - left + 1 !== side) return null;
+  if (right - left + 1 !== side) return null;
   if (side < 2 || side > gridSize - 2) return null;
   // All whites lie inside the bounding box, so the box is filled iff the count matches.
   if (white !== side * side) return null;

@@ -146,8 +146,7 @@ export class ImageSet {
 
   /** Whether `pixels` (N*N cells, row-major, in either form) is an image of the set. */
   includes(pixels: ArrayLike<number> | string): boolean {
-    const cells = cellsOf(pixels, this.gridSize, 'pixels');
-    return this.posterior(cells, new Uint8Array(cells.length)).fits > 0;
+    return this.posterior(pixels, new Uint8Array(this.gridSize * this.gridSize)).fits > 0;
   }
 
   /**

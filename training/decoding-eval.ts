@@ -9,11 +9,11 @@
  * The masks come from training/mask-families.ts (the families of mask-families.json, drawn with mulberry32):
  * case t of family number f has seed `seed + f * 1_000_003 + t`, and `sample` decodes it with seed t.
  * "valid" = the completion is a square of the prior (src/grid.ts isSquare) that keeps every visible
- * cell. With `--prior-images FILE` (an image set in the published form, src/image-set.ts) the cases are that
- * prior's images and "valid" means an image of that set.
+ * cell. Runs are model runs per image: mean, 99th percentile, max. With `--prior-images FILE` (an image set in
+ * the published form, src/image-set.ts) the cases are that prior's images and "valid" means an image of that set:
  *
  *   node --import tsx training/decoding-eval.ts --model models/square-inpainter-rectangles-8.onnx --grid 8 \
- *     --prior-images rectangles-8.images.json Runs are model runs per image: mean, 99th percentile, max.
+ *     --prior-images rectangles-8.images.json
  *
  * decode() asks for one image at a time, so `concurrency` decodes run at once and their pending
  * predict() calls go to the model together, as one batch per session.run.

@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .export import write_image_set
+from .export import entry_prior_name, write_image_set
 from .prior import MASK_FAMILIES, Prior, consistent, exact_posterior, images, load_prior, sample_batch, tokens
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,13 +46,13 @@ TABLE_START, TABLE_END = "<!-- evaluation:start -->", "<!-- evaluation:end -->"
 
 
 def entry_prior(entry: dict) -> Prior:
-    """The bundled prior a manifest entry's model learned (entries from before priors had names: squares)."""
-    return load_prior(entry.get("prior", {}).get("name", "squares"), entry["gridSize"])
+    """The bundled prior a manifest entry's model learned."""
+    return load_prior(entry_prior_name(entry), entry["gridSize"])
 
 
 def label(entry: dict) -> str:
     """`8×8` for the squares' models, as ever; `rectangles 8×8` for another prior's."""
-    name = entry.get("prior", {}).get("name", "squares")
+    name = entry_prior_name(entry)
     n = entry["gridSize"]
     return f"{n}×{n}" if name == "squares" else f"{name} {n}×{n}"
 
@@ -203,7 +203,7 @@ def main(argv=None) -> None:
     args = p.parse_args(argv)
     manifest = json.loads(MANIFEST.read_text()) if MANIFEST.exists() else {"models": []}
     chosen = [m for m in manifest["models"] if args.grid in (None, m["gridSize"])
-              and args.prior in (None, m.get("prior", {}).get("name", "squares"))]
+              and args.prior in (None, entry_prior_name(m))]
     if not chosen:
         have = ", ".join(label(m) for m in manifest["models"])
         p.error(f"no model in {MANIFEST.relative_to(ROOT)} for --prior {args.prior or 'any'} --grid "

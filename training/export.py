@@ -40,6 +40,11 @@ class WithAttention(torch.nn.Module):
 
 
 
+def entry_prior_name(entry: dict) -> str:
+    """The name of the prior a manifest entry's model learned; entries from before priors had names are the squares'."""
+    return entry.get("prior", {}).get("name", "squares")
+
+
 def contract_entry(n: int, prior: dict | None = None) -> dict:
     """A manifest entry's model contract for an N×N model: input, output, the prior (Prior.record(); the squares'
     by default) and the opset."""

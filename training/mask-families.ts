@@ -6,7 +6,7 @@
  * the families prior.py draws.
  */
 import { mulberry32 } from '../src/decoding.js';
-import { WHITE, findSquare, type Square } from '../src/grid.js';
+import { WHITE, findSquare, whiteBounds, type Box, type Square } from '../src/grid.js';
 import { priorSquares } from '../src/posterior.js';
 import spec from './mask-families.json' with { type: 'json' };
 
@@ -37,8 +37,8 @@ export const MASK_FAMILIES: readonly string[] = Object.freeze(FAMILY_SPECS.map((
 export interface MaskCase {
   family: string;
   gridSize: number;
-  /** The square of the square prior's cases; for another prior's, the bounding box of the image's white cells. */
-  square: Square;
+  /** The square, in the square prior's cases; absent in another prior's (see `box`). */
+  square?: Square;
   /** The image's white cells' bounding box, inclusive: the square itself in the square prior. */
   box: Box;
   /** The full image: the square on black. */
@@ -85,26 +85,9 @@ function hideBox(mask: Uint8Array, gridSize: number, top: number, bottom: number
   }
 }
 
-/** Rows top..bottom and columns left..right, inclusive. */
-export interface Box {
-  top: number;
-  left: number;
-  bottom: number;
-  right: number;
-}
-
 /** The bounding box of an image's white cells; the whole grid for an image with none (as prior.py's). */
 export function boundingBox(image: ArrayLike<number>, gridSize: number): Box {
-  const box = { top: gridSize, left: gridSize, bottom: -1, right: -1 };
-  for (let i = 0; i < gridSize * gridSize; i++) {
-    if (!image[i]) continue;
-    const r = Math.floor(i / gridSize), c = i % gridSize;
-    box.top = Math.min(box.top, r);
-    box.bottom = Math.max(box.bottom, r);
-    box.left = Math.min(box.left, c);
-    box.right = Math.max(box.right, c);
-  }
-  return box.bottom < 0 ? { top: 0, left: 0, bottom: gridSize - 1, right: gridSize - 1 } : box;
+  return whiteBounds(image, gridSize) ?? { top: 0, left: 0, bottom: gridSize - 1, right: gridSize - 1 };
 }
 
 /**
@@ -120,7 +103,7 @@ export function maskCase(family: string, gridSize: number, seed: number, images?
   const picked = all[Math.floor(rand() * all.length)];
   const truth = images ? Uint8Array.from(picked as Uint8Array) : renderSquare(picked as Square, gridSize);
   const box = boundingBox(truth, gridSize);
-  const square: Square = images ? { side: box.bottom - box.top + 1, row: box.top, col: box.left } : (picked as Square);
+  const square = images ? undefined : (picked as Square);
   const n = gridSize;
   const mask = new Uint8Array(n * n);
   const rate = (value: Rate) => (typeof value === 'number' ? value : value.min + value.span * rand());

@@ -36,7 +36,8 @@ import torch  # noqa: E402
 import torch.distributed as dist  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
-from .export import contract_entry, export_onnx, round_weights, write_image_set, write_parity_fixture  # noqa: E402
+from .export import (contract_entry, entry_prior_name, export_onnx, round_weights, write_image_set,  # noqa: E402
+                     write_parity_fixture)
 from .model import build_model  # noqa: E402
 from .prior import (BUNDLED_PRIORS, ENUMERATION_LIMIT, MIN_GRID, Prior, PriorError, decoding_masks,  # noqa: E402
                     exact_posterior, load_prior, mix_noise, sample_batch, tokens)
@@ -45,8 +46,8 @@ ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "models"
 
 # Per prior and grid size: the shipped model's recipe, so that `--prior P --grid N` alone retrains it (others use
-# SMALL). The squares' were trained with bf16 autocast on a CPU with AMX; the rectangles' are sized for fp32 on a
-# 2-core AVX2 CPU (≤ 90 min with 2 threads). All use a 2-D relative
+# SMALL). The squares' were trained with bf16 autocast on a CPU with AMX; the rectangles' are sized to take ≤ 90 min
+# on a 2-core CPU with 2 threads in fp32 too. All use a 2-D relative
 # position bias that starts out favouring near cells (model.SquareBert): at 8×8 and 1500 steps it took the
 # held-out error from 0.0201 (learned absolute positions only) to 0.0135 (zero start) and 0.0102 (near-cell start).
 PRESETS = {
@@ -380,8 +381,8 @@ def update_manifest(path: Path, record: dict) -> None:
 
 
 def entry_key(entry: dict) -> tuple[str, int]:
-    """(prior name, grid size) of a manifest entry; entries from before priors had names are the squares'."""
-    return entry.get("prior", {}).get("name", "squares"), entry["gridSize"]
+    """(prior name, grid size) of a manifest entry."""
+    return entry_prior_name(entry), entry["gridSize"]
 
 
 def model_entry(record: dict) -> dict:

@@ -31,7 +31,7 @@ describe('the test cases and the ideal model', () => {
       }
       const weights = squarePosterior(c.pixels, c.mask, n);
       assert.ok(Math.abs(weights.reduce((a, b) => a + b, 0) - 1) < 1e-9);
-      assert.ok(weights[squareIndex(c.square, n)] > 0, 'the true square is possible');
+      assert.ok(weights[squareIndex(c.square!, n)] > 0, 'the true square is possible');
     }
   });
 
