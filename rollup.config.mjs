@@ -62,8 +62,11 @@ function copyOrt() {
   };
 }
 
+/** The package's entry points: `square-inpainter` (the element) and `square-inpainter/priors`. */
+const PUBLIC_ENTRIES = ['index', 'priors'];
+
 /**
- * Keeps only the declarations that `types/index.d.ts` reaches, and fails the build if one of them imports a package
+ * Keeps only the declarations that the entries' (`types/index.d.ts`, `types/priors.d.ts`) reach, and fails the build if one of them imports a package
  * that is not a dependency: a TypeScript consumer with `skipLibCheck: false` has only the dependencies installed
  * (onnxruntime-web is a devDependency). The runtime's internals (engine.ts names onnxruntime-web's types) are not
  * part of the public types. dist/types/ is emptied first, so no declaration of an earlier build stays behind.
@@ -79,7 +82,7 @@ function publicTypes() {
     generateBundle(_, bundle) {
       const declarations = Object.keys(bundle).filter((name) => name.startsWith('types/') && name.endsWith('.d.ts'));
       const reached = new Set();
-      const pending = ['types/index.d.ts'];
+      const pending = PUBLIC_ENTRIES.map((entry) => `types/${entry}.d.ts`);
       while (pending.length) {
         const name = pending.pop();
         if (reached.has(name)) continue;
@@ -195,4 +198,17 @@ const bench = {
   ],
 };
 
-export default [element, worker, bench];
+/**
+ * `square-inpainter/priors` (dist/priors.js): the exact posteriors alone, one file with no imports, so that Node, a
+ * worker or a page can use them without defining the element. The element keeps its own copy (its lazy image-set chunk).
+ */
+const priors = {
+  input: 'src/priors.ts',
+  output: { file: 'dist/priors.js', format: 'es', sourcemap: true },
+  plugins: [
+    typescript({ tsconfig: './tsconfig.json', outDir: 'dist', declaration: false, declarationDir: null, sourceMap: true }),
+    terser({ ecma: 2022, module: true, compress: { passes: 3 }, format: { comments: false } }),
+  ],
+};
+
+export default [element, worker, priors, bench];

@@ -49,9 +49,9 @@ export interface InpaintDetail {
   /** The seed `sample` decoding used (drawn at random when the `seed` attribute is empty and a cell is hidden). */
   seed?: number;
   /**
-   * How many pictures of the prior (`prior`: squares or rectangles) agree with every visible cell, for the bundled
-   * models (absent with `model-src`, whose prior the element does not know). 0: no single picture of the prior fits,
-   * and the fill is only the model's best guess.
+   * How many pictures of the prior (`prior`: squares or rectangles; the image set at `prior-src` for a model at
+   * `model-src`) agree with every visible cell; absent with a `model-src` and no `prior-src`. 0: no single picture of
+   * the prior fits, and the fill is only the model's best guess.
    */
   fits?: number;
 }

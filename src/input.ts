@@ -24,6 +24,8 @@ export interface Input {
   /** `model-src` as given (trimmed), empty for the bundled model. */
   modelSrc: string;
   modelUrl: string;
+  /** `prior-src` resolved: the published image set of the model at `model-src`; empty where none is given. */
+  priorUrl: string;
   backend: BackendPreference;
   decoding: Decoding;
   steps?: number;
@@ -37,10 +39,19 @@ export interface InputValues {
   pixels?: unknown;
   mask?: unknown;
   modelSrc?: unknown;
+  priorSrc?: unknown;
   backend?: unknown;
   decoding?: unknown;
   steps?: unknown;
   seed?: unknown;
+}
+
+/** The image set at `prior-src` could not be fetched or read, or is not of the grid's size. */
+export class PriorLoadError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PriorLoadError';
+  }
 }
 
 /** An input the element cannot use; `attribute` names the attribute at fault. */
@@ -86,6 +97,16 @@ export function readInput(values: InputValues, baseUrl: string, attributeText: (
   } catch (cause) {
     throw new AttributeError('model-src', `model-src must be a URL of an ONNX model; got ${quote(modelSrc)}`, { cause });
   }
+  const priorSrc = toText('prior-src', values.priorSrc).trim();
+  let priorUrl = '';
+  if (priorSrc) {
+    if (!modelSrc) throw new AttributeError('prior-src', 'prior-src is the image set of the model at model-src; set model-src too');
+    try {
+      priorUrl = new URL(priorSrc, baseUrl).href;
+    } catch (cause) {
+      throw new AttributeError('prior-src', `prior-src must be a URL of an image set (.images.json); got ${quote(priorSrc)}`, { cause });
+    }
+  }
   return {
     gridSize,
     prior,
@@ -93,6 +114,7 @@ export function readInput(values: InputValues, baseUrl: string, attributeText: (
     mask,
     modelSrc,
     modelUrl,
+    priorUrl,
     backend: oneOf('backend', values.backend, BACKENDS, 'auto'),
     decoding: oneOf('decoding', values.decoding, DECODINGS, 'iterative'),
     steps: integer('steps', values.steps, 1, MAX_STEPS),
@@ -108,12 +130,16 @@ export function errorDetail(error: unknown, modelSrc: string): ErrorDetail {
   const type: ErrorType =
     error instanceof AttributeError ? 'invalid-attribute'
     : error instanceof RuntimeLoadError ? 'runtime-load'
-    : error instanceof ModelLoadError ? 'model-load'
+    : error instanceof ModelLoadError || error instanceof PriorLoadError ? 'model-load'
     : 'inference';
-  // A model that fails to load is the page's `model-src` where it set one.
-  const attribute = error instanceof AttributeError ? error.attribute : type === 'model-load' && modelSrc ? 'model-src' : undefined;
+  // A model that fails to load is the page's `model-src` where it set one; its image set is `prior-src`.
+  const attribute =
+    error instanceof AttributeError ? error.attribute
+    : error instanceof PriorLoadError ? 'prior-src'
+    : type === 'model-load' && modelSrc ? 'model-src'
+    : undefined;
   const message = clip(error instanceof Error ? error.message : safeString(error) ?? 'unknown error');
-  return { type, message: attribute === 'model-src' && type === 'model-load' ? `model-src: ${message}` : message, attribute, cause: error };
+  return { type, message: type === 'model-load' && attribute ? `${attribute}: ${message}` : message, attribute, cause: error };
 }
 
 /** A value as an attribute's text would hold it: `String(value)`, or an AttributeError where that throws. */

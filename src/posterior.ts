@@ -7,7 +7,6 @@
  * them is equally likely, and P(cell white) is the share of those squares that cover the cell.
  */
 import { describe, parseCells, validateGridSize, type Square } from './grid.js';
-import type { Prior } from './runtime/assets.js';
 
 /** The result of {@link exactPosterior}. */
 export interface ExactPosterior {
@@ -59,16 +58,6 @@ export function exactPosterior(gridSize: number, pixels: ArrayLike<number> | str
     }
   }
   return { probabilities, fits };
-}
-
-/**
- * How many pictures of a bundled prior agree with the visible cells: the squares' count here, another prior's from
- * its image set (src/image-set.ts, a chunk of its own that only a page using that prior loads).
- */
-export async function priorFits(prior: Prior, gridSize: number, pixels: Uint8Array, mask: Uint8Array): Promise<number> {
-  if (prior === 'squares') return exactPosterior(gridSize, pixels, mask).fits;
-  const { bundledImageSet } = await import('./image-set.js');
-  return bundledImageSet(prior, gridSize).posterior(pixels, mask).fits;
 }
 
 /** Every square of the prior at N, ordered by side, then row, then column. */

@@ -11,7 +11,7 @@ import type { InpaintDetail, InpaintResult, SquareInpainterEventMap } from './ev
 import { serializeCells } from './grid.js';
 import { AttributeError, DEFAULT_GRID_SIZE, errorDetail, readInput, textAttribute, type Input } from './input.js';
 import { nextTask } from './next-task.js';
-import { priorFits } from './posterior.js';
+import { priorFits } from './prior-fits.js';
 import { setAssetLocations, type AssetLocations, type BackendPreference, type Prior } from './runtime/index.js';
 import { styles } from './square-inpainter.styles.js';
 
@@ -19,7 +19,7 @@ import { styles } from './square-inpainter.styles.js';
 export type Tool = 'none' | 'draw' | 'mask';
 
 /** The properties whose change starts a new inpaint. */
-const INPUTS = ['gridSize', 'prior', 'pixels', 'mask', 'modelSrc', 'backend', 'decoding', 'steps', 'seed'] as const;
+const INPUTS = ['gridSize', 'prior', 'pixels', 'mask', 'modelSrc', 'priorSrc', 'backend', 'decoding', 'steps', 'seed'] as const;
 
 /** How many cells the grid's first drawing adds per task: a 16×16 grid comes in four. */
 const CELLS_PER_TASK = 64;
@@ -80,6 +80,7 @@ export class SquareInpainter extends LitElement {
     pixels: {},
     mask: {},
     modelSrc: { attribute: 'model-src' },
+    priorSrc: { attribute: 'prior-src' },
     backend: {},
     decoding: {},
     steps: { type: Number },
@@ -119,6 +120,12 @@ export class SquareInpainter extends LitElement {
 
   /** URL of a model that follows the contract; overrides the bundled one. */
   modelSrc = '';
+
+  /**
+   * URL of the image set a `model-src` model was trained on, as `npm run train -- --prior <your images>` publishes it
+   * beside the model (`<name>-N.images.json`): gives `fits` in the `inpaint` event for that prior.
+   */
+  priorSrc = '';
 
   /** `auto` (WebGPU where an adapter exists, else WASM), `webgpu` or `wasm`. */
   backend: BackendPreference = 'auto';
@@ -352,8 +359,8 @@ export class SquareInpainter extends LitElement {
     const detail = this.#inference.value?.detail;
     // Whole milliseconds: fills that take about as long as the last leave the line, and the page's layout, alone.
     const done = detail?.backend ? `Filled on ${detail.backend} in ${detail.durationMs < 0.5 ? '<1' : Math.round(detail.durationMs)} ms` : 'Nothing hidden';
-    const shape = this.input?.prior === 'rectangles' ? 'rectangle' : 'square';
-    return done + (detail?.fits === 0 ? ` · No single ${shape} fits the visible cells` : '');
+    const fits = this.input?.priorUrl ? 'No image of the prior' : `No single ${this.input?.prior === 'rectangles' ? 'rectangle' : 'square'}`;
+    return done + (detail?.fits === 0 ? ` · ${fits} fits the visible cells` : '');
   }
 
   #cells(): NodeListOf<HTMLElement> {
@@ -390,9 +397,10 @@ export class SquareInpainter extends LitElement {
     const mask = serializeCells(input.mask);
     const detail: InpaintDetail = { pixels: serializeCells(pixels), probabilities, mask, backend: handle ? handle.backend : null, durationMs, queuedMs, decoding, runs };
     if (decoded.seed !== undefined) detail.seed = decoded.seed;
-    // A bundled model is a model of its prior: say when no picture of it fits what is visible. The squares' count
-    // takes O(N² + 1235) at N = 16, a few microseconds; another prior's is a chunk of its own, loaded when used.
-    if (!input.modelSrc) detail.fits = await priorFits(input.prior, input.gridSize, input.pixels, input.mask);
+    // Say when no picture of the model's prior fits what is visible: the squares' count takes O(N² + 1235) at N = 16,
+    // a few microseconds; another prior's is a chunk of its own, loaded when used.
+    const fits = await priorFits(input);
+    if (fits !== undefined) detail.fits = fits;
     // A fill that shows what is drawn already keeps the drawn one: the cells need no new render.
     const fill = sameOr(this.#inference.value?.fill, { pixels, probabilities, mask: input.mask });
     return complete({ fill, detail });

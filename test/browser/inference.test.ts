@@ -240,3 +240,54 @@ describe('the rectangles prior, 8×8', function () {
     expect((await filled).detail.fits).to.equal(625);
   });
 });
+
+// A model trained on a page's own images (test/fixtures/user-prior/README.md: 47 crosses, the tiny SMALL recipe) and
+// the image set `npm run train` published beside it: `fits` counts that set, as the package's ImageSet does.
+describe('a model trained on your own images, with prior-src', function () {
+  this.timeout(120_000);
+  const folder = '/test/fixtures/user-prior';
+  const model = `${folder}/crosses-8.onnx`;
+  const images = `${folder}/crosses-8.images.json`;
+
+  it('fills with model-src and counts fits against the published set, saying when none fits', async () => {
+    const crosses = ImageSet.fromJSON(await (await fetch(images)).json());
+    const [cross] = crosses.images();
+    // The cross's first row hidden, and the rest: several crosses fit the first, none the second.
+    const mask = '1'.repeat(8).padEnd(64, '0');
+    const element = fixtureSync<SquareInpainter>(
+      html`<square-inpainter grid-size="8" backend="wasm" decoding="one-shot" model-src=${model} prior-src=${images} pixels=${cellString(cross)} mask=${mask}></square-inpainter>`,
+    );
+    const first = await nextEvent(element, 'inpaint', 60_000);
+    const exact = crosses.posterior(cross, cellsOf(mask));
+    expect(exact.fits).to.be.greaterThan(0);
+    expect(first.detail.fits).to.equal(exact.fits);
+    const completed = cellsOf(first.detail.pixels);
+    for (let cell = 8; cell < 64; cell++) expect(completed[cell], `visible cell ${cell}`).to.equal(cross[cell]);
+    // A white cell in each corner: no cross reaches two corners.
+    element.pixels = '1000000100000000'.padEnd(63, '0') + '1';
+    element.mask = '0'.repeat(8).padEnd(64, '1').slice(0, 63) + '0';
+    const off = await element.inpaint();
+    expect(off.fits).to.equal(0);
+    expect(crosses.posterior(element.pixels, element.mask).fits).to.equal(0);
+    await element.updateComplete;
+    expect(element.shadowRoot!.querySelector('[part~="status"]')!.textContent).to.match(/No image of the prior fits the visible cells$/);
+  });
+
+  it('reports a prior-src that does not load as model-load naming prior-src, and recovers when it is fixed', async () => {
+    const element = fixtureSync<SquareInpainter>(
+      html`<square-inpainter grid-size="8" backend="wasm" decoding="one-shot" model-src=${model} prior-src=${`${folder}/missing.images.json`} mask=${'1'.repeat(64)}></square-inpainter>`,
+    );
+    const error = await nextEvent(element, 'error', 60_000);
+    expect(error.detail.type).to.equal('model-load');
+    expect(error.detail.attribute).to.equal('prior-src');
+    expect(error.detail.message).to.match(/^prior-src: could not fetch the image set at \S+missing\.images\.json \(HTTP 404\)/);
+    // The model itself is no image set: its bytes are not JSON.
+    const notASet = nextEvent(element, 'error', 60_000);
+    element.priorSrc = model;
+    expect((await notASet).detail.message).to.match(/^prior-src: \S+crosses-8\.onnx is not an image set as npm run train publishes one/);
+    const filled = nextEvent(element, 'inpaint', 60_000);
+    element.priorSrc = images;
+    // Everything hidden: every image of the set fits.
+    expect((await filled).detail.fits).to.equal(ImageSet.fromJSON(await (await fetch(images)).json()).size);
+  });
+});

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ModelLoadError, RuntimeLoadError } from '../../src/runtime/index.js';
-import { AttributeError, errorDetail, readInput, type InputValues } from '../../src/input.js';
+import { AttributeError, PriorLoadError, errorDetail, readInput, type InputValues } from '../../src/input.js';
 
 const BASE = 'https://example.test/page/';
 const read = (values: InputValues, attributes: Record<string, string> = {}) => readInput(values, BASE, (name) => attributes[name] ?? null);
@@ -48,6 +48,19 @@ describe('readInput', () => {
     assert.match(rectangles.modelUrl, /\/square-inpainter-rectangles-8\.onnx$/);
     // A model-src model is the page's: the prior says only what fits is counted against, and picks no file.
     assert.equal(read({ gridSize: 16, prior: 'rectangles', modelSrc: 'r16.onnx' }).modelUrl, 'https://example.test/page/r16.onnx');
+  });
+
+  it('resolves prior-src, the image set of a model-src model, and refuses it without one', () => {
+    assert.equal(read({ gridSize: 8 }).priorUrl, '');
+    const own = read({ gridSize: 8, modelSrc: 'crosses-8.onnx', priorSrc: ' crosses-8.images.json ' });
+    assert.equal(own.priorUrl, 'https://example.test/page/crosses-8.images.json');
+    const alone = rejection({ gridSize: 8, priorSrc: 'crosses-8.images.json' });
+    assert.equal(alone.attribute, 'prior-src');
+    assert.match(alone.message, /prior-src is the image set of the model at model-src; set model-src too/);
+    assert.equal(rejection({ gridSize: 8, modelSrc: 'm.onnx', priorSrc: 'http://[' }).attribute, 'prior-src');
+    // An image set that fails to load is the model's load failing, at prior-src.
+    const failed = new PriorLoadError('could not fetch the image set at https://example.test/x.images.json (HTTP 404)');
+    assert.deepEqual(errorDetail(failed, 'm.onnx'), { type: 'model-load', message: `prior-src: ${failed.message}`, attribute: 'prior-src', cause: failed });
   });
 
   it('names prior in an unknown prior, and grid-size where that prior has no bundled model for it', () => {

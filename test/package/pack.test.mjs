@@ -174,6 +174,9 @@ test('npm install of the tarball into an empty project adds at most 70 MB, witho
         'const inpainter: SquareInpainter = element;',
         'inpainter.inpaint().then((result) => console.log(result.runs));',
         "console.log(exactPosterior(8, '0'.repeat(64), '0'.repeat(64)).fits);",
+        "import { ImageSet, type PublishedImageSet } from 'square-inpainter/priors';",
+        "const published: PublishedImageSet = ImageSet.rectangles(8).toJSON();",
+        "console.log(ImageSet.fromJSON(published).posterior('0'.repeat(64), '1'.repeat(64)).probabilities);",
         '',
       ].join('\n'),
     );
@@ -183,6 +186,16 @@ test('npm install of the tarball into an empty project adds at most 70 MB, witho
     const checked = await run(process.execPath, [tsc, '-p', consumer, '--listFiles'], { cwd: consumer }).catch((error) => assert.fail(`tsc: ${error.stdout}${error.stderr}`));
     const declarations = checked.stdout.split('\n').filter((file) => file.includes('/node_modules/square-inpainter/'));
     assert.ok(declarations.some((file) => file.endsWith('dist/types/index.d.ts')), 'tsc did not read the package types');
+    assert.ok(declarations.some((file) => file.endsWith('dist/types/priors.d.ts')), 'tsc did not read square-inpainter/priors');
+
+    // square-inpainter/priors in Node, with no DOM: the exact posterior of any image set, and the squares' fast path.
+    const script = [
+      "import { ImageSet, exactPosterior } from 'square-inpainter/priors';",
+      "const hidden = '1'.repeat(64), black = '0'.repeat(64);",
+      'console.log(ImageSet.rectangles(8).posterior(black, hidden).fits, ImageSet.squares(8).size, exactPosterior(8, black, hidden).fits);',
+    ].join('\n');
+    const node = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: consumer });
+    assert.equal(node.stdout.trim(), '625 135 135');
   } finally {
     await rm(consumer, { recursive: true, force: true });
   }
