@@ -10,6 +10,11 @@ re-exports a checkpoint (rounding its weights as train.py does):
         --out models/square-inpainter-8.onnx --parity test/fixtures/parity-8.json
     /usr/bin/python3 -m training.export --checkpoint training/checkpoints/cnn-local-8.pt --keep-weights \
         --out demo/models/cnn-local-8.onnx --parity test/fixtures/parity-cnn-local-8.json
+    /usr/bin/python3 -m training.export --checkpoint my-shapes.pt --prior my-shapes.npz --out my-shapes-8.onnx
+
+The prior is the one the checkpoint's record names (squares for older checkpoints), or --prior, which must be the
+same set (its hash): the parity fixture draws its masks from it, the ONNX metadata records it, and a user's prior is
+published beside the model (`<out>.images.json`) as train.py does.
 
 (training/demo_models.py runs the second for every CNN baseline.)
 """
@@ -18,12 +23,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 from pathlib import Path
 
 import torch
 
 from .model import load_checkpoint
-from .prior import images, load_prior, sample_batch, tokens
+from .prior import PriorError, images, load_prior, sample_batch, tokens
 
 OPSET = 17
 
@@ -187,24 +193,57 @@ def write_parity_fixture(model: torch.nn.Module, path: Path, prior_images: torch
     path.write_text(json.dumps(fixture) + "\n")
 
 
-def main() -> None:
-    p = argparse.ArgumentParser(description="Re-export a train.py checkpoint (BERT or CNN) to ONNX, its Linear weights rounded to bfloat16 precision unless --keep-weights.")
+def checkpoint_prior(spec: str | None, record: dict | None, n: int):
+    """The prior a checkpoint learned: `spec` (--prior) where given, else the one its record names (squares for
+    checkpoints from before priors had names). Raises PriorError where --prior is not the set the record hashed."""
+    learned = (record or {}).get("prior")
+    if spec is None:
+        spec = (learned or {}).get("source") or (learned or {}).get("name", "squares")
+    prior = load_prior(spec, n)
+    if learned and learned.get("sha256") != prior.record()["sha256"]:
+        raise PriorError(f"{spec}: not the prior this checkpoint learned ({learned.get('name')}, "
+                         f"{learned.get('images')} images, sha256 {str(learned.get('sha256'))[:12]}…)")
+    return prior
+
+
+def main(argv=None) -> None:
+    class Parser(argparse.ArgumentParser):
+        def error(self, message):
+            print(f"export: {message}", file=sys.stderr)
+            sys.exit(2)
+
+    p = Parser(prog="python3 -m training.export",
+               description="Re-export a train.py checkpoint (BERT or CNN) to ONNX, its Linear weights rounded to "
+                           "bfloat16 precision unless --keep-weights.")
     p.add_argument("--checkpoint", type=Path, required=True)
     p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--prior", default=None,
+                   help="the prior the checkpoint learned: squares, rectangles or the file of images it was trained "
+                        "on (default: the one its record names); checked against the record's hash")
     p.add_argument("--parity", type=Path, default=None, help="also write a parity fixture")
     p.add_argument("--attention", action="store_true",
                    help="add the BERT's attention output (models/*-attention.onnx; the bundled models have none)")
     p.add_argument("--keep-weights", action="store_true",
                    help="export the checkpoint's weights as they are, unrounded (the CNN baselines: the report "
                         "measured them so)")
-    args = p.parse_args()
-    model, _ = load_checkpoint(args.checkpoint)
+    args = p.parse_args(argv)
+    if not args.checkpoint.exists():
+        p.error(f"{args.checkpoint}: no such checkpoint")
+    model, record = load_checkpoint(args.checkpoint)
+    try:
+        prior = checkpoint_prior(args.prior, record, model.grid_size)
+    except PriorError as error:
+        p.error(str(error))
     if not args.keep_weights:
         round_weights(model)
-    export_onnx(model, args.out, attention=args.attention)
+    export_onnx(model, args.out, attention=args.attention, metadata={"prior": json.dumps(prior.record())})
     if args.parity:
-        write_parity_fixture(model, args.parity, images(model.grid_size))
-    print(f"exported {args.out} ({args.out.stat().st_size} bytes)")
+        write_parity_fixture(model, args.parity, prior.images, prior=prior.record())
+    print(f"exported {args.out} ({args.out.stat().st_size} bytes), prior {prior.name} ({len(prior.images)} images)")
+    if prior.kind == "images":
+        images_path = args.out.with_name(args.out.stem + ".images.json")
+        write_image_set(prior.images, model.grid_size, images_path)
+        print(f"wrote {images_path} ({images_path.stat().st_size} bytes): the model's image set, for the page")
 
 
 if __name__ == "__main__":

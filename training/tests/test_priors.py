@@ -1,4 +1,6 @@
 """Priors as sets of images: the bundled squares and rectangles, and a user's own images from a file or folder."""
+import contextlib
+import io
 import subprocess
 import sys
 import tempfile
@@ -178,6 +180,19 @@ class FilePriorTest(unittest.TestCase):
         images_read = torch.tensor(json.loads(read.stdout), dtype=torch.float32)
         self.assertEqual(len(images_read), prior["images"])
         self.assertEqual(content_hash(images_read), prior["sha256"])
+
+        # export.py re-exports the checkpoint with the prior its record names, and publishes the set again.
+        from training import export
+        again = self.dir / "again" / "blobs-8.onnx"
+        export.main(["--checkpoint", str(self.dir / "blobs.pt"), "--out", str(again)])
+        self.assertEqual(json.loads({p.key: p.value for p in onnx.load(str(again)).metadata_props}["prior"]), prior)
+        self.assertEqual((self.dir / "again" / "blobs-8.images.json").read_text(), published.read_text())
+        # --prior must be the set the checkpoint learned.
+        stderr = io.StringIO()
+        with self.assertRaises(SystemExit) as exit_, contextlib.redirect_stderr(stderr):
+            export.main(["--checkpoint", str(self.dir / "blobs.pt"), "--prior", "squares", "--out", str(again)])
+        self.assertEqual(exit_.exception.code, 2)
+        self.assertIn("squares: not the prior this checkpoint learned (blobs, ", stderr.getvalue())
 
     def test_train_py_refuses_a_bad_file_in_one_line_with_exit_code_2(self):
         np.save(self.dir / "gray.npy", random_shapes(10, 8) * 2)
