@@ -1,7 +1,20 @@
 // The demo page: the BERT (an editable <square-inpainter> with show-attention), the exact posterior (the package's
-// exactPosterior), and the dilated and local CNN baselines (<square-inpainter>s with model-src) on the same picture,
-// each fill scored against the exact answer. It uses the built package as a page would.
-import { exactPosterior } from '../dist/square-inpainter.js';
+// square-inpainter/priors), and the dilated and local CNN baselines (<square-inpainter>s with model-src) on the same
+// picture, each fill scored against the exact answer. A picker chooses the prior: squares or rectangles. It uses the
+// built package as a page would.
+import '../dist/square-inpainter.js';
+import { ImageSet } from '../dist/priors.js';
+
+/** Per prior: its bundled grid sizes, the word for one picture, and how to draw one at random. */
+const PRIORS = {
+  squares: { sizes: [8, 16], shape: 'square', draw: (n) => { const side = randomInt(2, n - 2); return [side, side]; } },
+  rectangles: { sizes: [8], shape: 'rectangle', draw: (n) => [randomInt(2, n - 2), randomInt(2, n - 2)] },
+};
+/** The CNN baselines the demo has (demo/models/manifest.json), by file name. */
+const baselines = fetch('./models/manifest.json')
+  .then((response) => response.json())
+  .then((manifest) => new Set(manifest.models.map((model) => model.file)))
+  .catch(() => new Set());
 
 const bert = document.getElementById('bert');
 const cnn = document.getElementById('cnn');
@@ -13,6 +26,9 @@ const revealButton = document.getElementById('reveal');
 const status = document.getElementById('status');
 
 let size = 16;
+let prior = 'squares';
+/** The prior's images at this size: its exact posterior, and whether a fill is one of them. */
+let priorImages = ImageSet.squares(size);
 let pixels = new Uint8Array(size * size);
 let mask = new Uint8Array(size * size);
 /** The square the demo drew, while the picture is still the demo's; null once the user edits it. */
@@ -33,14 +49,14 @@ function markFilled(name, filled) {
   document.body.dataset.filled = [...names].sort().join(' ');
 }
 
-/** A new picture from the prior: a random square, then a random rectangle and a sprinkle of cells hidden. */
+/** A new picture from the prior: a random square (or rectangle), then a random box and a sprinkle of cells hidden. */
 function samplePicture() {
   pixels = new Uint8Array(size * size);
   mask = new Uint8Array(size * size);
-  const side = randomInt(2, size - 2);
-  const top = randomInt(0, size - side);
-  const left = randomInt(0, size - side);
-  for (let r = top; r < top + side; r++) pixels.fill(1, r * size + left, r * size + left + side);
+  const [height, width] = PRIORS[prior].draw(size);
+  const top = randomInt(0, size - height);
+  const left = randomInt(0, size - width);
+  for (let r = top; r < top + height; r++) pixels.fill(1, r * size + left, r * size + left + width);
   truth = pixels.slice();
   const boxTop = randomInt(0, size - 1);
   const boxLeft = randomInt(0, size - 1);
@@ -55,26 +71,40 @@ function samplePicture() {
   show();
 }
 
-/** Hands the picture to both elements and recomputes the exact answer. */
-function show({ refill = false } = {}) {
+/** The baseline's file for this prior and size, where the demo has one. */
+async function baselineFile(arch) {
+  const file = prior === 'squares' ? `${arch}-${size}.onnx` : `${arch}-${prior}-${size}.onnx`;
+  return (await baselines).has(file) ? file : null;
+}
+
+/** Hands the picture to every element and recomputes the exact answer. */
+async function show({ refill = false } = {}) {
   document.body.classList.toggle('grid-8', size === 8);
+  const files = { cnn: await baselineFile('cnn-local'), dilated: await baselineFile('cnn-global') };
   for (const element of models) {
     markFilled(element.id, false);
     element.gridSize = size;
+    element.prior = prior;
     element.pixels = cellString(pixels);
     element.mask = cellString(mask);
   }
-  cnn.modelSrc = `./models/cnn-local-${size}.onnx`;
-  dilated.modelSrc = `./models/cnn-global-${size}.onnx`;
+  // A prior without baselines shows the BERT and the exact answer alone.
+  for (const element of [cnn, dilated]) {
+    const file = files[element.id];
+    element.closest('section').hidden = !file;
+    if (file) element.modelSrc = `./models/${file}`;
+    else markFilled(element.id, true);
+  }
   // The same attributes give no new fill by themselves: ask for one (a new sample, with `sample` decoding).
-  if (refill) for (const element of models) element.inpaint().catch(() => undefined);
+  if (refill) for (const element of models) if (!element.closest('section').hidden) element.inpaint().catch(() => undefined);
   drawExact();
   revealButton.disabled = !truth;
   if (!truth) setRevealed(false);
 }
 
 function drawExact() {
-  exact = exactPosterior(size, pixels, mask);
+  exact = priorImages.posterior(pixels, mask);
+  const { shape } = PRIORS[prior];
   const cells = [];
   for (let i = 0; i < size * size; i++) {
     const cell = document.createElement('span');
@@ -88,13 +118,13 @@ function drawExact() {
   exactGrid.replaceChildren(...cells);
   exactGrid.setAttribute(
     'aria-label',
-    exact.fits ? `exact posterior: ${exact.fits} squares fit the visible cells` : 'exact posterior: no square fits the visible cells',
+    exact.fits ? `exact posterior: ${exact.fits} ${shape}s fit the visible cells` : `exact posterior: no ${shape} fits the visible cells`,
   );
   const score = document.getElementById('exact-score');
   score.className = exact.fits ? 'score' : 'score warn';
   score.textContent = exact.fits
-    ? `${exact.fits} square${exact.fits === 1 ? '' : 's'} of the prior fit${exact.fits === 1 ? 's' : ''} the visible cells.`
-    : 'No single square fits the visible cells: there is no right answer, only guesses.';
+    ? `${exact.fits} ${shape}${exact.fits === 1 ? '' : 's'} of the prior fit${exact.fits === 1 ? 's' : ''} the visible cells.`
+    : `No single ${shape} fits the visible cells: there is no right answer, only guesses.`;
   markFilled('exact', true);
 }
 
@@ -103,12 +133,13 @@ function scoreFill(detail) {
   const filled = cellsOf(detail.pixels);
   const hidden = [...mask.keys()].filter((i) => mask[i]);
   if (!hidden.length) return 'Nothing is hidden.';
-  if (!exact.fits) return `No square fits; it guessed ${exactPosterior(size, filled, new Uint8Array(size * size)).fits ? 'a square' : 'no square'}.`;
+  const { shape } = PRIORS[prior];
+  if (!exact.fits) return `No ${shape} fits; it guessed ${priorImages.includes(filled) ? `a ${shape}` : `no ${shape}`}.`;
   const error = hidden.reduce((sum, i) => sum + Math.abs(detail.probabilities[i] - exact.probabilities[i]), 0) / hidden.length;
   const certainWrong = hidden.filter((i) => (exact.probabilities[i] === 0 || exact.probabilities[i] === 1) && filled[i] !== exact.probabilities[i]);
-  const valid = exactPosterior(size, filled, new Uint8Array(size * size)).fits === 1;
+  const valid = priorImages.includes(filled);
   return `Error against exact: ${error.toFixed(3)} (mean |P − exact| over ${hidden.length} hidden cells). ` +
-    `${certainWrong.length} certain cell${certainWrong.length === 1 ? '' : 's'} wrong; ${valid ? 'a valid square' : 'not a single square'}.`;
+    `${certainWrong.length} certain cell${certainWrong.length === 1 ? '' : 's'} wrong; ${valid ? `a valid ${shape}` : `not a single ${shape}`}.`;
 }
 
 for (const element of models) {
@@ -162,8 +193,14 @@ document.getElementById('clear').addEventListener('click', () => {
 });
 form.addEventListener('change', (event) => {
   const { name, value } = event.target;
-  if (name === 'gridSize') {
-    size = Number(value);
+  if (name === 'gridSize' || name === 'prior') {
+    if (name === 'gridSize') size = Number(value);
+    else prior = value;
+    // Only the sizes the prior ships a model for can be chosen.
+    for (const option of form.elements.gridSize.options) option.disabled = !PRIORS[prior].sizes.includes(Number(option.value));
+    if (!PRIORS[prior].sizes.includes(size)) form.elements.gridSize.value = String((size = PRIORS[prior].sizes[0]));
+    priorImages = prior === 'squares' ? ImageSet.squares(size) : ImageSet.rectangles(size);
+    revealButton.textContent = `Reveal the true ${PRIORS[prior].shape}`;
     samplePicture();
   } else if (name === 'decoding' || name === 'backend') {
     for (const element of models) element[name] = value;

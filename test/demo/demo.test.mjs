@@ -95,6 +95,22 @@ test('on a 1280 px desktop the grids sit side by side, the controls beside them,
     await page.waitForFunction(() => document.querySelector('#bert').shadowRoot.querySelectorAll('[part~="attention"]').length > 0, {
       timeout: 60_000,
     });
+    // The prior picker: rectangles, a BERT trained on them, and the exact answer over the rectangles; the panels of a
+    // baseline the demo lacks for that prior step aside.
+    await page.select('select[name="prior"]', 'rectangles');
+    await page.waitForFunction(() => document.querySelector('#bert').prior === 'rectangles' && document.body.dataset.filled === 'bert cnn dilated exact', {
+      timeout: 120_000,
+    });
+    const rectangles = await page.evaluate(() => ({
+      size: document.querySelector('#bert').gridSize,
+      exact: document.querySelector('#exact-score').textContent,
+      bert: document.querySelector('#bert-score').textContent,
+      baselines: ['#cnn', '#dilated'].map((id) => ({ shown: !document.querySelector(id).closest('section').hidden, score: document.querySelector(`${id}-score`).textContent })),
+    }));
+    assert.equal(rectangles.size, 8);
+    assert.match(rectangles.exact, /^\d+ rectangles? of the prior fits? the visible cells\.$/);
+    assert.match(rectangles.bert, /Error against exact: \d\.\d{3} .* (a valid rectangle|not a single rectangle)\.$/);
+    for (const baseline of rectangles.baselines) if (baseline.shown) assert.match(baseline.score, /Error against exact|No rectangle fits/);
     assert.deepEqual(problems, []);
   } finally {
     await page.close();
