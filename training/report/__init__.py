@@ -2,7 +2,7 @@
 
     /usr/bin/python3 -m training.report          # npm run report (a minute or two on 2 cores)
 
-The models are the PyTorch checkpoints in training/checkpoints/ ({arch}-{N}.pt). The BERT checkpoints are
+A rectangles section (rectangles.py) follows, where its checkpoints exist. The models are the PyTorch checkpoints in training/checkpoints/ ({arch}-{N}.pt). The BERT checkpoints are
 the ones the bundled .onnx files were exported from (the report checks that they agree); the CNN baselines are
 retrained with the commands the page lists (python3 -m training.train --arch cnn-local|cnn-global). The held-out
 sets are evaluate.py's: the same seed, 1000 masked images per mask family.
@@ -15,7 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import measure
+from . import measure, rectangles
 from .figures import figure_attention, figure_dependence, figure_distance, figure_examples
 from .page import markdown, readings
 
@@ -40,6 +40,6 @@ def main(argv=None) -> None:
     figure_dependence(report["grids"], figures / "dependence.png")
     figure_examples({n: r["example"] for n, r in report["grids"].items()}, figures / "example.png")
     figure_attention({n: r["attention"] for n, r in report["grids"].items()}, figures / "attention.png")
-    page = markdown(report)
+    page = markdown(report, rectangles.section(rectangles.run(args.per_family)))
     (args.out / "evaluation.md").write_text(page)
     print(page)

@@ -37,7 +37,8 @@ def pct(x: float, digits: int = 1) -> str:
     return f"{100 * x:.{digits}f}%"
 
 
-def markdown(report: dict) -> str:
+def markdown(report: dict, sections: list[str] = ()) -> str:
+    """The page; `sections` (Markdown lines: the rectangles') go before Regenerating."""
     # Per grid, the CNNs that had fewer steps than the shipped BERT.
     names = {"cnn-local": "the local CNN", "cnn-global": "the dilated CNN"}
     shorter = {n: [names[a] for a in names if total_steps(report, n, a) < total_steps(report, n, "bert")]
@@ -145,7 +146,7 @@ def markdown(report: dict) -> str:
             lines.append(f"| {row['name'] if who == 'exact' else ''} | {row['claim'] if who == 'exact' else ''} | "
                          f"{LABELS[who]} | {m['meanAbsError']:.4f} | {pct(m['accuracy'], 2)} | "
                          f"{pct(m['validOneShot'])} |")
-    lines += ["", "## Regenerating", "", "```sh", "npm run report   # this page and docs/figures/, from "
+    lines += ["", *sections, "## Regenerating", "", "```sh", "npm run report   # this page and docs/figures/, from "
               "training/checkpoints/", "```", "",
               "The baselines are retrained with the commands in the models table (each writes its checkpoint to "
               "training/checkpoints/); the BERT checkpoints come from the runs that produced the bundled models "

@@ -9,7 +9,7 @@ import torch
 
 from training.model import build_model
 from training.report import main as write_report
-from training.report import measure
+from training.report import measure, rectangles
 from training.train import ARCHS, CNN_LAYERS, cnn_config, parse_args
 
 
@@ -95,6 +95,12 @@ class ReportTest(unittest.TestCase):
                     model = build_model(arch, config)
                     torch.save({"arch": arch, "config": model.config, "state": model.state_dict()},
                                checkpoints / f"{arch}-{n}.pt")
+                    if n == 8:  # the rectangles section's models, with the records its tables read
+                        record = {"training": {"steps": 10, "batch": 8, "seconds": 1, "command": "train"}}
+                        for file in rectangles.RUNS.values():
+                            if file.startswith(arch):
+                                torch.save({"arch": arch, "config": model.config, "state": model.state_dict(),
+                                            "record": record}, checkpoints / file)
             saved = measure.CHECKPOINTS
             measure.CHECKPOINTS = checkpoints
             try:
@@ -105,7 +111,8 @@ class ReportTest(unittest.TestCase):
             page = (tmp / "docs" / "evaluation.md").read_text()
             for heading in ("## The models", "### 8×8", "### 16×16", "## Error against distance",
                             "## Error against evidence outside the local view",
-                            "## Where the BERT looks", "## The seed's reference points"):
+                            "## Where the BERT looks", "## The seed's reference points", "## Rectangles",
+                            "At 10 steps each, the "):
                 self.assertIn(heading, page)
             for figure in ("distance.png", "dependence.png", "example.png", "attention.png"):
                 self.assertIn(f"figures/{figure}", page)
