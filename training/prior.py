@@ -346,6 +346,14 @@ def rectangle_images(n: int) -> torch.Tensor:
     return (in_rows[:, :, None] & in_cols[:, None, :]).reshape(-1, n * n).float()
 
 
+def digits_split(count: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """(test, train) indices of `count` digits: a permutation seeded with DIGITS_SEED, its first DIGITS_TEST_SHARE
+    held out."""
+    order = torch.randperm(count, generator=torch.Generator().manual_seed(DIGITS_SEED))
+    tested = round(DIGITS_TEST_SHARE * count)
+    return order[:tested], order[tested:]
+
+
 def digits_prior(grid: int | None = None) -> Prior:
     """scikit-learn's 1797 8×8 handwritten digits, white where the value is >= DIGITS_THRESHOLD of 16. A seeded
     permutation (DIGITS_SEED) holds DIGITS_TEST_SHARE of them out, as they are (the evaluation set, with labels);
@@ -362,9 +370,8 @@ def digits_prior(grid: int | None = None) -> Prior:
     data = load_digits()
     pixels = torch.from_numpy((data.images >= DIGITS_THRESHOLD).reshape(len(data.images), -1).astype(np.float32))
     labels = torch.from_numpy(data.target.astype(np.int64))
-    order = torch.randperm(len(pixels), generator=torch.Generator().manual_seed(DIGITS_SEED))
-    tested = round(DIGITS_TEST_SHARE * len(pixels))
-    test, train = order[:tested], order[tested:]
+    test, train = digits_split(len(pixels))
+    tested = len(test)
     distinct = torch.unique(pixels[train], dim=0)  # sorted: a canonical order
     split = {"source": "sklearn.datasets.load_digits", "digits": len(pixels), "threshold": DIGITS_THRESHOLD,
              "seed": DIGITS_SEED, "permutation": "torch.randperm", "train": len(train), "trainDistinct": len(distinct),
