@@ -3,6 +3,7 @@
     /usr/bin/python3 -m training.evaluate            # every model in models/manifest.json
     /usr/bin/python3 -m training.evaluate --grid 16  # the models of one grid size
     /usr/bin/python3 -m training.evaluate --prior rectangles --grid 8
+    /usr/bin/python3 -m training.evaluate --prior digits [--checkpoint C.pt ...]  # training/digits_eval.py
 
 A held-out set per grid size (seeded apart from training) holds PER_FAMILY masked images for each
 mask family. The exported .onnx runs in onnxruntime (Node, training/predict.ts), and per family
@@ -199,8 +200,16 @@ def main(argv=None) -> None:
 
     p = Parser(description="Evaluate the bundled models against the exact posterior.")
     p.add_argument("--grid", type=int, default=None)
-    p.add_argument("--prior", default=None, help="only this bundled prior's models (squares, rectangles)")
-    args = p.parse_args(argv)
+    p.add_argument("--prior", default=None, help="only this bundled prior's models (squares, rectangles); digits: "
+                   "the digits checkpoints on held-out digits (training/digits_eval.py, which takes the other flags)")
+    args, rest = p.parse_known_args(argv)
+    if args.prior == "digits":
+        from .digits_eval import main as evaluate_digits
+
+        evaluate_digits(rest)
+        return
+    if rest:
+        p.error(f"unrecognized arguments: {' '.join(rest)}")
     manifest = json.loads(MANIFEST.read_text()) if MANIFEST.exists() else {"models": []}
     chosen = [m for m in manifest["models"] if args.grid in (None, m["gridSize"])
               and args.prior in (None, entry_prior_name(m))]

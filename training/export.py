@@ -240,7 +240,7 @@ def main(argv=None) -> None:
     if args.parity:
         write_parity_fixture(model, args.parity, prior.images, prior=prior.record())
     print(f"exported {args.out} ({args.out.stat().st_size} bytes), prior {prior.name} ({len(prior.images)} images)")
-    if prior.kind == "images":
+    if prior.publishes_images:
         images_path = args.out.with_name(args.out.stem + ".images.json")
         write_image_set(prior.images, model.grid_size, images_path)
         print(f"wrote {images_path} ({images_path.stat().st_size} bytes): the model's image set, for the page")

@@ -27,12 +27,17 @@ export type FamilySpec = { name: string; weight: number } & (
   | { kind: 'lines'; rowRate: Rate; colRate: Rate }
   | { kind: 'corner'; reach: IntegerRange }
   | { kind: 'square'; margin: IntegerRange }
+  | { kind: 'half' }
 );
 
-const FAMILY_SPECS = spec.families as FamilySpec[];
+const DEFAULT_SPECS = spec.families as FamilySpec[];
+const FAMILY_SPECS = [...DEFAULT_SPECS, ...(spec.otherFamilies as FamilySpec[])];
 
-/** The families' names, in the order of mask-families.json (evaluate.py's tables keep it). */
-export const MASK_FAMILIES: readonly string[] = Object.freeze(FAMILY_SPECS.map((family) => family.name));
+/** The default families' names, in the order of mask-families.json (evaluate.py's tables keep it). */
+export const MASK_FAMILIES: readonly string[] = Object.freeze(DEFAULT_SPECS.map((family) => family.name));
+
+/** The families only the priors of mask-families.json's priorFamilies draw (half, for the digits). */
+export const OTHER_FAMILIES: readonly string[] = Object.freeze((spec.otherFamilies as FamilySpec[]).map((family) => family.name));
 
 export interface MaskCase {
   family: string;
@@ -97,7 +102,9 @@ export function boundingBox(image: ArrayLike<number>, gridSize: number): Box {
  */
 export function maskCase(family: string, gridSize: number, seed: number, images?: readonly Uint8Array[]): MaskCase {
   const familySpec = FAMILY_SPECS.find((f) => f.name === family);
-  if (!familySpec) throw new Error(`unknown mask family ${JSON.stringify(family)}; mask-families.json has ${MASK_FAMILIES.join(', ')}`);
+  if (!familySpec) {
+    throw new Error(`unknown mask family ${JSON.stringify(family)}; mask-families.json has ${[...MASK_FAMILIES, ...OTHER_FAMILIES].join(', ')}`);
+  }
   const rand = mulberry32(seed);
   const all = images ?? squares(gridSize);
   const picked = all[Math.floor(rand() * all.length)];
@@ -140,6 +147,14 @@ export function maskCase(family: string, gridSize: number, seed: number, images?
     case 'square': {
       const margin = integer(familySpec.margin);
       hideBox(mask, n, box.top - margin, box.bottom + 1 + margin, box.left - margin, box.right + 1 + margin);
+      break;
+    }
+    case 'half': {
+      // 0 top, 1 bottom, 2 left, 3 right: prior.py's order.
+      const side = between(rand, 0, 3), h = Math.floor(n / 2);
+      const top = side === 1 ? n - h : 0, left = side === 3 ? n - h : 0;
+      const tall = side >= 2;
+      hideBox(mask, n, top, tall ? n : top + h, left, tall ? left + h : n);
       break;
     }
     default:

@@ -6,7 +6,8 @@ likely: N=8 has 135 images, N=16 has 1235. Grids smaller than 6 are refused.
 
 Masks: 1 = hidden. Tokens fed to the model: 0 black, 1 white, 2 hidden. The mask families, their rates,
 sizes and mixture are defined once, in training/mask-families.json, which training/mask-families.ts (the
-TypeScript side's cases) reads too.
+TypeScript side's cases) reads too. Every prior draws the default families (MASK_FAMILIES) except those that
+mask-families.json's priorFamilies names (the digits: Prior.families).
 
 Exact posterior: P(cell is white | visible cells) is the average of the prior's images that agree with
 every visible cell. It is the yardstick for every quality figure, and the soft target for training.
@@ -25,8 +26,12 @@ MIN_GRID = 6
 MASKED = 2
 
 MASK_SPEC = json.loads((Path(__file__).parent / "mask-families.json").read_text())
-FAMILY_SPECS = {family["name"]: family for family in MASK_SPEC["families"]}
-MASK_FAMILIES = tuple(FAMILY_SPECS)
+FAMILY_SPECS = {family["name"]: family for family in [*MASK_SPEC["families"], *MASK_SPEC["otherFamilies"]]}
+# The default families, those of every prior that priorFamilies does not name; otherFamilies are drawn only
+# where a prior names them.
+MASK_FAMILIES = tuple(family["name"] for family in MASK_SPEC["families"])
+PRIOR_FAMILIES = {prior: tuple(names) for prior, names in MASK_SPEC["priorFamilies"].items()
+                  if not prior.startswith("$")}
 
 
 def check_grid(n: int) -> None:
@@ -56,13 +61,17 @@ def images(n: int) -> torch.Tensor:
     return render(n, placements(n))
 
 
-def consistent(pixels: torch.Tensor, mask: torch.Tensor, prior_images: torch.Tensor) -> torch.Tensor:
-    """Bool [B, S]: which prior images agree with every visible cell of each (pixels, mask) pair."""
+def mismatches(pixels: torch.Tensor, mask: torch.Tensor, prior_images: torch.Tensor) -> torch.Tensor:
+    """Float [B, S]: on how many visible cells of each (pixels, mask) pair each prior image differs (Hamming)."""
     visible = 1.0 - mask.float()
     white = visible * pixels.float()
     black = visible - white
-    mismatches = white @ (1.0 - prior_images).T + black @ prior_images.T
-    return mismatches < 0.5
+    return white @ (1.0 - prior_images).T + black @ prior_images.T
+
+
+def consistent(pixels: torch.Tensor, mask: torch.Tensor, prior_images: torch.Tensor) -> torch.Tensor:
+    """Bool [B, S]: which prior images agree with every visible cell of each (pixels, mask) pair."""
+    return mismatches(pixels, mask, prior_images) < 0.5
 
 
 def exact_posterior(pixels: torch.Tensor, mask: torch.Tensor, prior_images: torch.Tensor) -> torch.Tensor:
@@ -137,8 +146,8 @@ def sample_masks(family: str, n: int, box: torch.Tensor, g: torch.Generator) -> 
     The families are those of mask-families.json. With its values: cells: i.i.d. cells at a rate drawn
     from 5%..98%. rectangles: one to three random boxes. lines: whole rows and columns. corner: a box over
     one corner of the white cells' bounding box (the square itself, in the square prior). square: a box that
-    hides that whole bounding box (and a margin). dense95: 95% of
-    cells hidden i.i.d.
+    hides that whole bounding box (and a margin). dense95: 95% of cells hidden i.i.d. half (otherFamilies, the
+    digits'): the top, bottom, left or right half of the grid.
     The corner and square kinds depend on the image; the posterior target does not (it assumes nothing
     about how the mask was drawn), so they only widen the inputs the model sees.
     """
@@ -163,6 +172,13 @@ def sample_masks(family: str, n: int, box: torch.Tensor, g: torch.Generator) -> 
             c0 = _randint(0 * one, n - w, g)
             mask |= _box(n, r0, r0 + h, c0, c0 + w) & (count > k)
         return mask
+    if kind == "half":
+        side = _randint(0 * one, 3 * one, g)  # top, bottom, left, right
+        h = n // 2
+        top = torch.where(side == 1, n - h, 0)
+        left = torch.where(side == 3, n - h, 0)
+        tall = side >= 2  # a left or right half spans every row
+        return _box(n, top, torch.where(tall, n, top + h), left, torch.where(tall, left + h, n))
     if kind == "lines":
         p_row = _rate(spec["rowRate"], b, g)
         p_col = _rate(spec["colRate"], b, g)
@@ -236,6 +252,14 @@ def decoding_masks(mask: torch.Tensor, posterior: torch.Tensor, g: torch.Generat
 # ---- priors: sets of images ----------------------------------------------------------------------
 
 BUNDLED_PRIORS = ("squares", "rectangles")
+# Named priors of real data: not bundled with the package (their models ship with the demo).
+DATA_PRIORS = ("digits",)
+# The digits prior: scikit-learn's 8×8 handwritten digits (Debian's python3-sklearn ships them), binarized, split
+# once by a seeded permutation; DIGITS_TEST_SHARE of them are held out as they are, for evaluation.
+DIGITS_GRID = 8
+DIGITS_THRESHOLD = 8  # white where the value (0..16) is at least this
+DIGITS_SEED = 0
+DIGITS_TEST_SHARE = 0.2
 # A file prior keeps this share of its distinct images (at least one) out of the set, for evaluation.
 HELD_OUT_SHARE = 0.1
 MIN_IMAGES = 8
@@ -253,7 +277,9 @@ class Prior:
     """A prior: a set of distinct N×N black-and-white images, every one equally likely.
 
     `images` float32 [S, N*N], in a fixed order. A file prior also has `held_out`: images of the file kept out
-    of the set, on which evaluation measures how the model does on images it never saw.
+    of the set, on which evaluation measures how the model does on images it never saw. The digits prior's
+    held-out digits keep their order and duplicates, with their classes in `held_out_labels` (int64, 0..9), and
+    `split` records how they were split off.
     """
 
     name: str
@@ -263,10 +289,23 @@ class Prior:
     description: str
     held_out: torch.Tensor | None = None
     source: str | None = None
+    held_out_labels: torch.Tensor | None = None
+    split: dict | None = None
 
     @property
     def enumerable(self) -> bool:
         return len(self.images) <= ENUMERATION_LIMIT
+
+    @property
+    def families(self) -> tuple[str, ...]:
+        """The mask families this prior's training and evaluation draw (mask-families.json's priorFamilies)."""
+        return PRIOR_FAMILIES.get(self.name if self.kind != "images" else "", MASK_FAMILIES)
+
+    @property
+    def publishes_images(self) -> bool:
+        """Whether a model of it needs its image set published beside it: the element enumerates only the
+        bundled priors itself."""
+        return self.name not in BUNDLED_PRIORS or self.kind == "images"
 
     def record(self) -> dict:
         """What a model records of the prior it learned: manifest, checkpoint, ONNX metadata, parity fixture."""
@@ -274,6 +313,8 @@ class Prior:
                "sha256": content_hash(self.images)}
         if self.held_out is not None:
             out.update(heldOut=len(self.held_out), heldOutSha256=content_hash(self.held_out))
+        if self.split:
+            out["split"] = self.split
         if self.source:
             out["source"] = self.source
         return out
@@ -305,10 +346,49 @@ def rectangle_images(n: int) -> torch.Tensor:
     return (in_rows[:, :, None] & in_cols[:, None, :]).reshape(-1, n * n).float()
 
 
+def digits_split(count: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """(test, train) indices of `count` digits: a permutation seeded with DIGITS_SEED, its first DIGITS_TEST_SHARE
+    held out."""
+    order = torch.randperm(count, generator=torch.Generator().manual_seed(DIGITS_SEED))
+    tested = round(DIGITS_TEST_SHARE * count)
+    return order[:tested], order[tested:]
+
+
+def digits_prior(grid: int | None = None) -> Prior:
+    """scikit-learn's 1797 8×8 handwritten digits, white where the value is >= DIGITS_THRESHOLD of 16. A seeded
+    permutation (DIGITS_SEED) holds DIGITS_TEST_SHARE of them out, as they are (the evaluation set, with labels);
+    the prior is the set of distinct training digits."""
+    if grid not in (None, DIGITS_GRID):
+        raise PriorError(f"the digits prior is {DIGITS_GRID}×{DIGITS_GRID} only; got a grid of {grid}")
+    try:
+        from sklearn.datasets import load_digits
+    except ImportError:
+        raise PriorError("the digits prior needs scikit-learn's digits: install python3-sklearn "
+                         "(sudo apt-get install python3-sklearn, or npm run setup)") from None
+    import numpy as np
+
+    data = load_digits()
+    pixels = torch.from_numpy((data.images >= DIGITS_THRESHOLD).reshape(len(data.images), -1).astype(np.float32))
+    labels = torch.from_numpy(data.target.astype(np.int64))
+    test, train = digits_split(len(pixels))
+    tested = len(test)
+    distinct = torch.unique(pixels[train], dim=0)  # sorted: a canonical order
+    split = {"source": "sklearn.datasets.load_digits", "digits": len(pixels), "threshold": DIGITS_THRESHOLD,
+             "seed": DIGITS_SEED, "permutation": "torch.randperm", "train": len(train), "trainDistinct": len(distinct),
+             "test": tested}
+    return Prior("digits", "digits", DIGITS_GRID, distinct,
+                 f"{len(pixels)} handwritten 8×8 digits (scikit-learn), white where the value is >= "
+                 f"{DIGITS_THRESHOLD} of 16; a fixed split (seed {DIGITS_SEED}) holds {tested} out, and the prior "
+                 f"is the {len(distinct)} distinct binary digits of the other {len(train)}",
+                 held_out=pixels[test], held_out_labels=labels[test], split=split)
+
+
 def load_prior(spec: str, grid: int | None = None) -> Prior:
-    """`squares` or `rectangles` at `grid`, or a file of images: an .npz or .npy array of 0/1 images
-    [K, N, N], or a folder of N×N black-and-white PNGs. A file's duplicates collapse (a prior is a set), and
-    HELD_OUT_SHARE of its distinct images is held out, by a fixed shuffle. Raises PriorError."""
+    """`squares` or `rectangles` at `grid`, `digits` (8×8 only: digits_prior), or a file of images: an .npz or
+    .npy array of 0/1 images [K, N, N], or a folder of N×N black-and-white PNGs. A file's duplicates collapse (a
+    prior is a set), and HELD_OUT_SHARE of its distinct images is held out, by a fixed shuffle. Raises PriorError."""
+    if spec == "digits":
+        return digits_prior(grid)
     if spec in BUNDLED_PRIORS:
         if grid is None:
             raise PriorError(f"the {spec} prior needs a grid size")
@@ -322,7 +402,7 @@ def load_prior(spec: str, grid: int | None = None) -> Prior:
                      "every placement equally likely")
     path = Path(spec)
     if not path.exists():
-        raise PriorError(f"{spec}: no such file or folder (a prior is squares, rectangles, an .npz or .npy "
+        raise PriorError(f"{spec}: no such file or folder (a prior is squares, rectangles, digits, an .npz or .npy "
                          "file of 0/1 images [K, N, N], or a folder of N×N black-and-white PNGs)")
     if path.is_dir():
         array = _read_png_folder(path)

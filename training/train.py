@@ -39,11 +39,14 @@ import torch.nn.functional as F  # noqa: E402
 from .export import (contract_entry, entry_prior_name, export_onnx, round_weights, write_image_set,  # noqa: E402
                      write_parity_fixture)
 from .model import build_model  # noqa: E402
-from .prior import (BUNDLED_PRIORS, ENUMERATION_LIMIT, MIN_GRID, Prior, PriorError, decoding_masks,  # noqa: E402
-                    exact_posterior, load_prior, mix_noise, sample_batch, tokens)
+from .prior import (BUNDLED_PRIORS, ENUMERATION_LIMIT, MASK_FAMILIES, MIN_GRID, Prior, PriorError,  # noqa: E402
+                    decoding_masks, exact_posterior, load_prior, mix_noise, sample_batch, tokens)
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "models"
+# The digits model ships with the demo, not the package. Not demo/models/ itself: rollup.config.mjs copies every
+# .onnx and the manifest.json there into the package's dist/baselines/.
+DEMO_DIGITS = ROOT / "demo" / "models" / "digits"
 
 # Per prior and grid size: the shipped model's recipe, so that `--prior P --grid N` alone retrains it (others use
 # SMALL). The squares' were trained with bf16 autocast on a CPU with AMX; the rectangles' are sized to take ≤ 90 min
@@ -61,6 +64,10 @@ PRESETS = {
             relative_bias=True, relative_init="local", seed=0),
     ("rectangles", 16): dict(width=64, depth=4, heads=4, patch=2, steps=7000, batch=256, lr=2e-3, decoding_share=0.5,
             relative_bias=True, relative_init="local", seed=2),
+    # The 8×8 shape again, 6000 steps: 30 min with bf16 autocast, 45 min in fp32 on the 2-core CPU above (issue 27
+    # asks for ≤ 90 min). The CNN baseline trains at the same steps (EQUAL_STEP_BASELINES).
+    ("digits", 8): dict(width=64, depth=4, heads=4, patch=1, steps=6000, batch=256, lr=2e-3, decoding_share=0.5,
+            relative_bias=True, relative_init="local", seed=0),
 }
 SMALL = dict(width=32, depth=2, heads=2, patch=1, steps=300, batch=128, lr=3e-3)
 # What a flag left unset means where the preset does not say (other grid sizes).
@@ -68,6 +75,8 @@ DEFAULTS = dict(decoding_share=0.0, relative_bias=False, relative_init="zero", s
 # The CNN baselines' schedule when no flag says otherwise: the first shipped BERT's, which the commands
 # recorded in their checkpoints (and listed in docs/evaluation.md) rely on.
 BASELINE_SCHEDULE = {8: dict(steps=4000), 16: dict(steps=6000)}
+# Priors whose CNN baseline keeps the BERT preset's schedule instead, so the two compare at equal steps.
+EQUAL_STEP_BASELINES = ("digits",)
 
 # The baselines of docs/evaluation.md: the BERT's tokens, patches, head and schedule, convolutions instead of
 # attention, widths chosen for about the BERT's 200k parameters. `local` sees 6-7 cells across, `global` the
@@ -131,7 +140,8 @@ class Parser(argparse.ArgumentParser):
 def parse_args(argv=None) -> argparse.Namespace:
     p = Parser(description="Train and export a square-inpainter model.")
     p.add_argument("--prior", default="squares",
-                   help="squares (the default), rectangles, or your own images: an .npz/.npy of 0/1 images [K, N, N] "
+                   help="squares (the default), rectangles, digits (8×8 handwritten digits, model to "
+                        "demo/models/digits/), or your own images: an .npz/.npy of 0/1 images [K, N, N] "
                         "or a folder of N×N black-and-white PNGs")
     p.add_argument("--grid", type=int, default=None, help="grid size N (>= 6); a file prior's own by default")
     p.add_argument("--arch", choices=ARCHS, default="bert",
@@ -175,7 +185,8 @@ def parse_args(argv=None) -> argparse.Namespace:
         # The CNN's own width and patch and the baselines' schedule. Explicit flags still win.
         shape = cnn_config(args.arch, args.grid, args.width, args.patch)
         preset.update(width=shape["width"], patch=shape["patch"])
-        preset.update(**DEFAULTS, **BASELINE_SCHEDULE.get(args.grid, {}))
+        schedule = {} if args.prior.name in EQUAL_STEP_BASELINES else BASELINE_SCHEDULE.get(args.grid, {})
+        preset.update(**DEFAULTS, **schedule)
     for key, value in {**DEFAULTS, **preset}.items():
         if getattr(args, key) is None:
             setattr(args, key, value)
@@ -199,6 +210,10 @@ def parse_args(argv=None) -> argparse.Namespace:
         if args.prior.kind == "images":
             # A user's images: the model goes beside where the command runs, not into the package's models/.
             args.out = Path(f"{args.prior.name}-{args.grid}.onnx")
+        elif args.prior.kind == "digits":
+            args.out = DEMO_DIGITS / model_file(args.prior.name, args.grid)
+            if args.manifest is None:
+                args.manifest = DEMO_DIGITS / "manifest.json"
         else:
             args.out = MODELS / model_file(args.prior.name, args.grid)
             if args.manifest is None:
@@ -275,7 +290,7 @@ def train(args: argparse.Namespace) -> dict:
     # Each rank draws its own share of every batch from its own stream; the probe is the same everywhere.
     data = torch.Generator().manual_seed(args.seed * 1000 + rank + 1)
     probe_gen = torch.Generator().manual_seed(12345)
-    pp, pm, _ = sample_batch(n, 512, probe_gen, prior_images)
+    pp, pm, _ = sample_batch(n, 512, probe_gen, prior_images, families=prior.families)
     probe = (tokens(pp, pm), pm, exact_posterior(pp, pm, prior_images)) if prior.enumerable else None
     per_rank = max(1, args.batch // world)
     log = rank == 0
@@ -288,7 +303,7 @@ def train(args: argparse.Namespace) -> dict:
     for step in range(args.steps):
         for group in opt.param_groups:
             group["lr"] = learning_rate(step, args.steps, args.lr)
-        pixels, mask, _ = sample_batch(n, per_rank, data, prior_images)
+        pixels, mask, _ = sample_batch(n, per_rank, data, prior_images, families=prior.families)
         mask = mix_noise(mask, data)
         if args.decoding_share:
             chosen = torch.rand(per_rank, 1, generator=data) < args.decoding_share
@@ -339,6 +354,8 @@ def train(args: argparse.Namespace) -> dict:
                 # The run the --init checkpoint came from, where it recorded itself (checkpoints from --checkpoint).
                 "before": before,
                 "command": " ".join(["/usr/bin/python3", "-m", "training.train", *sys.argv[1:]]),
+                # Where the prior draws other than the default families (the digits').
+                **({"maskFamilies": list(prior.families)} if prior.families != MASK_FAMILIES else {}),
                 "machine": f"{os.cpu_count()}-core CPU" if device.type == "cpu" else torch.cuda.get_device_name(),
                 "curve": curve,
             },
@@ -351,7 +368,7 @@ def train(args: argparse.Namespace) -> dict:
             record["bytes"] = args.out.stat().st_size
             if args.parity:
                 write_parity_fixture(model, args.parity, prior_images, prior=prior.record())
-            if prior.kind == "images":
+            if prior.publishes_images:
                 # The set the model learned, for the page: the element's exact answer and `fits` for this model.
                 images_path = args.out.with_name(args.out.stem + ".images.json")
                 write_image_set(prior_images, n, images_path)

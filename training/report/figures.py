@@ -108,3 +108,21 @@ def figure_attention(attention: dict, path: Path) -> None:
             ax.set_xticks([])
             ax.set_yticks([])
     save(fig, path)
+
+
+def figure_digits(example: dict, labels: dict, path: Path) -> None:
+    """Rows: held-out digits under one mask of each family; columns: the input, each method's one-shot fill (visible
+    cells kept, hidden cells white where P(white) > 0.5; pink dots on hidden cells), the true digit."""
+    methods = list(example["p"])
+    n = 8
+    fig, axes = plt.subplots(len(example["family"]), len(methods) + 2,
+                             figsize=(1.8 * (len(methods) + 2), 2.0 * len(example["family"])))
+    for k, row in enumerate(np.atleast_2d(axes)):
+        pixels, hidden = example["pixels"][k], example["mask"][k]
+        label = f" ({example['label'][k]})" if example["label"] else ""
+        draw_grid(row[0], pixels, n, hidden, f"{example['family'][k]}{label}\nfits {example['fits'][k]}", masked=True)
+        for ax, method in zip(row[1:], methods):
+            fill = np.where(hidden > 0.5, example["p"][method][k] > 0.5, pixels).astype(float)
+            draw_grid(ax, fill, n, hidden, labels.get(method, method))
+        draw_grid(row[-1], pixels, n, hidden, "true digit")
+    save(fig, path)

@@ -257,3 +257,34 @@ def run(per_family_limit: int | None = None) -> dict:
         report["grids"][n] = r
     report["seedPoints"] = seed_points(models_8)
     return report
+
+
+def digits(per_family: int | None = None) -> dict | None:
+    """The digits models (training/checkpoints/{bert,cnn-global}-digits-8.pt) on held-out digits: digits_eval's
+    results, and as pictures one mask of each family that no training digit fits. None, with one line on stderr,
+    where a checkpoint is missing."""
+    import sys
+
+    from ..digits_eval import DEFAULT_CHECKPOINTS, PER_FAMILY as DIGITS_PER_FAMILY, evaluate, load_models
+
+    paths = [CHECKPOINTS / name for name in DEFAULT_CHECKPOINTS]
+    missing = [path for path in paths if not path.exists()]
+    if missing:
+        names = ", ".join(str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path) for path in missing)
+        print(f"report: no digits section: {names} missing (npm run train -- --prior digits [--arch cnn-global] "
+              "--checkpoint ...)", file=sys.stderr)
+        return None
+    models, info = load_models(paths)
+    results, arrays = evaluate(models, per_family or DIGITS_PER_FAMILY, info=info)
+    rows = []
+    for i, family in enumerate(results["heldOut"]["families"]):
+        # Family i's (3i)-th mask that nothing fits (its own first where none fits), so the rows show other digits.
+        chosen = torch.nonzero((arrays["family"] == i) & (arrays["fits"] == 0)).squeeze(1)
+        rows.append(int(chosen[min(3 * i, len(chosen) - 1)]) if len(chosen)
+                    else int(torch.nonzero(arrays["family"] == i)[0]))
+    example = {"family": [results["heldOut"]["families"][int(arrays["family"][k])] for k in rows],
+               "fits": [int(arrays["fits"][k]) for k in rows],
+               "label": [int(arrays["labels"][k]) for k in rows] if arrays["labels"] is not None else None,
+               "pixels": arrays["pixels"][rows].numpy(), "mask": arrays["mask"][rows].numpy(),
+               "p": {m: arrays["p"][m][rows].numpy() for m in [*models, "nearest"]}}
+    return {"results": results, "example": example}

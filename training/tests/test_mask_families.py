@@ -3,7 +3,7 @@
 Both sides read training/mask-families.json: prior.py draws the training and held-out masks with torch,
 training/mask-families.ts draws the cases of the tests, decoding-eval.ts and scripts/ with mulberry32. The
 PRNGs differ, so the masks cannot be equal; instead, for fixed seeds on both sides, this test checks that
-- both sides list the same families, in the same order;
+- both sides list the same families, in the same order (the default ones, then otherFamilies: half);
 - every mask of either side is a legal member of its family under the spec: the right boxes around the
   square, whole rows and columns, at most `count.high` rectangles, with each drawn size in its range, and
   every size of the range drawn;
@@ -24,17 +24,19 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from training.prior import FAMILY_SPECS, MASK_FAMILIES, bound, images, sample_batch
+from training.prior import FAMILY_SPECS, MASK_FAMILIES, PRIOR_FAMILIES, bound, images, sample_batch
 
 ROOT = Path(__file__).resolve().parents[2]
 GRIDS = (8, 16)
 CASES = 1500
+# Every family either side draws: the default ones, then those only some priors draw.
+FAMILIES = tuple(FAMILY_SPECS)
 # Case t of family number f and grid n: seed f * 1_000_003 + n * 10_007 + t (no other test uses these).
 TYPESCRIPT_CASES = """
-import { MASK_FAMILIES, maskCase } from './training/mask-families.ts';
+import { MASK_FAMILIES, OTHER_FAMILIES, maskCase } from './training/mask-families.ts';
 const [grids, count] = JSON.parse(process.argv[1]);
 const cases = {};
-MASK_FAMILIES.forEach((family, f) => {
+[...MASK_FAMILIES, ...OTHER_FAMILIES].forEach((family, f) => {
   cases[family] = {};
   for (const n of grids) {
     cases[family][n] = Array.from({ length: count }, (_, t) => {
@@ -43,7 +45,7 @@ MASK_FAMILIES.forEach((family, f) => {
     });
   }
 });
-console.log(JSON.stringify({ families: MASK_FAMILIES, cases }));
+console.log(JSON.stringify({ families: MASK_FAMILIES, others: OTHER_FAMILIES, cases }));
 """
 
 
@@ -57,7 +59,7 @@ def typescript_cases() -> dict:
 
 def python_cases(family: str, n: int) -> tuple[np.ndarray, np.ndarray]:
     """(squares [B, 3] side/row/col, masks bool [B, n, n]) from prior.sample_batch, one family."""
-    g = torch.Generator().manual_seed(MASK_FAMILIES.index(family) * 100 + n)
+    g = torch.Generator().manual_seed(FAMILIES.index(family) * 100 + n)
     pixels, mask, _ = sample_batch(n, CASES, g, images(n), families=(family,))
     pixels = pixels.reshape(-1, n, n).numpy() > 0.5
     rows, cols = pixels.any(2), pixels.any(1)
@@ -114,6 +116,11 @@ def member(spec: dict, n: int, square, mask: np.ndarray) -> tuple[bool, int | No
     if kind == "lines":
         rows, cols = mask.all(1), mask.all(0)
         return bool((mask == (rows[:, None] | cols[None, :])).all()), None
+    if kind == "half":
+        h = n // 2
+        halves = [box(n, 0, h, 0, n), box(n, n - h, n, 0, n), box(n, 0, n, 0, h), box(n, 0, n, n - h, n)]
+        which = [i for i, cells in enumerate(halves) if (mask == cells).all()]
+        return bool(which), which[0] if which else None
     if kind == "boxes":
         cover = rectangle_cover(mask)
         return cover is not None and cover >= bound(spec["count"]["low"], n), None
@@ -150,8 +157,9 @@ class MaskFamiliesAgreeTest(unittest.TestCase):
     def setUpClass(cls):
         ts = typescript_cases()
         cls.ts_families = ts["families"]
+        cls.ts_others = ts["others"]
         cls.sides = {}
-        for family in MASK_FAMILIES:
+        for family in FAMILIES:
             for n in GRIDS:
                 rows = ts["cases"][family][str(n)]
                 ts_squares = np.array([row[:3] for row in rows])
@@ -161,6 +169,12 @@ class MaskFamiliesAgreeTest(unittest.TestCase):
     def test_both_sides_list_the_same_families_in_the_same_order(self):
         self.assertEqual(tuple(self.ts_families), MASK_FAMILIES)
         self.assertEqual(len(MASK_FAMILIES), 6)
+        self.assertEqual((*self.ts_families, *self.ts_others), FAMILIES)
+
+    def test_every_family_a_prior_names_is_defined(self):
+        self.assertEqual(PRIOR_FAMILIES["digits"], ("cells", "rectangles", "lines", "dense95", "half"))
+        for prior, names in PRIOR_FAMILIES.items():
+            self.assertLessEqual(set(names), set(FAMILIES), prior)
 
     def test_every_mask_of_either_side_is_a_member_of_its_family_and_every_size_is_drawn(self):
         for (family, n), sides in self.sides.items():
@@ -176,6 +190,8 @@ class MaskFamiliesAgreeTest(unittest.TestCase):
                     ok, size = member(spec, n, squares[t], masks[t])
                     self.assertTrue(ok, f"{label}: case {t} (square {squares[t].tolist()}) is not a member")
                     sizes.add(size)
+                if spec["kind"] == "half":
+                    self.assertEqual(sizes, {0, 1, 2, 3}, f"{label}: every half drawn")
                 if spec["kind"] in ("corner", "square"):
                     drawn = spec["reach"] if spec["kind"] == "corner" else spec["margin"]
                     self.assertEqual(sizes - {None}, set(integers(drawn, n)), f"{label}: sizes drawn")

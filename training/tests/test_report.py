@@ -103,12 +103,16 @@ class ReportTest(unittest.TestCase):
                                             "record": record}, checkpoints / file)
             saved = measure.CHECKPOINTS
             measure.CHECKPOINTS = checkpoints
+            stderr = io.StringIO()
             try:
-                with contextlib.redirect_stdout(io.StringIO()):
+                with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(stderr):
                     write_report(["--out", str(tmp / "docs"), "--per-family", "20"])
             finally:
                 measure.CHECKPOINTS = saved
             page = (tmp / "docs" / "evaluation.md").read_text()
+            # No digits checkpoints here: the page goes without that section, and says why on stderr.
+            self.assertNotIn("## Handwritten digits", page)
+            self.assertIn("report: no digits section", stderr.getvalue())
             for heading in ("## The models", "### 8×8", "### 16×16", "## Error against distance",
                             "## Error against evidence outside the local view",
                             "## Where the BERT looks", "## The seed's reference points", "## Rectangles",
