@@ -1,7 +1,8 @@
 // The demo page: the BERT (an editable <square-inpainter> with show-attention), the exact posterior (the package's
 // square-inpainter/priors), and the dilated and local CNN baselines (<square-inpainter>s with model-src) on the same
-// picture, each fill scored against the exact answer. A picker chooses the prior: squares or rectangles. It uses the
-// built package as a page would.
+// picture, each fill scored against the exact answer. A picker chooses the prior: squares, rectangles, or handwritten
+// digits, where the BERT and the dilated CNN trained on digits (demo/models/digits/, `npm run train -- --prior
+// digits`) fill a held-out digit beside its nearest training digits. It uses the built package as a page would.
 import '../dist/square-inpainter.js';
 import { ImageSet } from '../dist/priors.js';
 
@@ -9,7 +10,34 @@ import { ImageSet } from '../dist/priors.js';
 const PRIORS = {
   squares: { sizes: [8, 16], shape: 'square', draw: (n) => { const side = randomInt(2, n - 2); return [side, side]; } },
   rectangles: { sizes: [8], shape: 'rectangle', draw: (n) => [randomInt(2, n - 2), randomInt(2, n - 2)] },
+  digits: { sizes: [8], shape: 'digit' },
 };
+/** The digits' models and data, written by training (demo/models/digits/). */
+const DIGITS = './models/digits/';
+const DIGIT_FILES = {
+  bert: `${DIGITS}square-inpainter-digits-8.onnx`,
+  images: `${DIGITS}square-inpainter-digits-8.images.json`,
+  heldOut: `${DIGITS}square-inpainter-digits-8.held-out.json`,
+  dilated: `${DIGITS}cnn-global-digits-8.onnx`,
+};
+/** The training digits (an ImageSet, also as arrays) and the held-out ones, once the picker first asks for them. */
+let digitData = null;
+/** The same, once loaded. */
+let digitSet = null;
+async function loadDigits() {
+  digitData ??= Promise.all([fetch(DIGIT_FILES.images), fetch(DIGIT_FILES.heldOut)]).then(async ([images, heldOut]) => {
+    if (!images.ok || !heldOut.ok) throw new Error('the digits models are not trained yet (npm run train -- --prior digits)');
+    const train = ImageSet.fromJSON(await images.json());
+    const held = await heldOut.json();
+    return { train, trainImages: train.images(), heldOut: held.digits.map((digit, i) => ({ pixels: cellsOf(digit), label: held.labels[i] })) };
+  });
+  // A failed load is tried again the next time digits are picked.
+  digitData.catch(() => (digitData = null));
+  digitSet = await digitData;
+  return digitSet;
+}
+/** The sampled held-out digit's class, while the picture is the demo's. */
+let digitLabel = null;
 /** The CNN baselines the demo has (demo/models/manifest.json), by file name. */
 const baselines = fetch('./models/manifest.json')
   .then((response) => response.json())
@@ -50,13 +78,20 @@ function markFilled(name, filled) {
 }
 
 /** A new picture from the prior: a random square (or rectangle), then a random box and a sprinkle of cells hidden. */
-function samplePicture() {
+async function samplePicture() {
   pixels = new Uint8Array(size * size);
   mask = new Uint8Array(size * size);
-  const [height, width] = PRIORS[prior].draw(size);
-  const top = randomInt(0, size - height);
-  const left = randomInt(0, size - width);
-  for (let r = top; r < top + height; r++) pixels.fill(1, r * size + left, r * size + left + width);
+  if (prior === 'digits') {
+    const { heldOut } = await loadDigits();
+    const digit = heldOut[randomInt(0, heldOut.length - 1)];
+    pixels = digit.pixels.slice();
+    digitLabel = digit.label;
+  } else {
+    const [height, width] = PRIORS[prior].draw(size);
+    const top = randomInt(0, size - height);
+    const left = randomInt(0, size - width);
+    for (let r = top; r < top + height; r++) pixels.fill(1, r * size + left, r * size + left + width);
+  }
   truth = pixels.slice();
   const boxTop = randomInt(0, size - 1);
   const boxLeft = randomInt(0, size - 1);
@@ -80,19 +115,25 @@ async function baselineFile(arch) {
 /** Hands the picture to every element and recomputes the exact answer. */
 async function show({ refill = false } = {}) {
   document.body.classList.toggle('grid-8', size === 8);
-  const files = { cnn: await baselineFile('cnn-local'), dilated: await baselineFile('cnn-global') };
+  const digits = prior === 'digits';
+  const files = digits ? { cnn: null, dilated: DIGIT_FILES.dilated } : { cnn: await baselineFile('cnn-local'), dilated: await baselineFile('cnn-global') };
   for (const element of models) {
     markFilled(element.id, false);
     element.gridSize = size;
-    element.prior = prior;
+    element.prior = digits ? 'squares' : prior;
     element.pixels = cellString(pixels);
     element.mask = cellString(mask);
   }
+  // The digits' BERT is a model trained on the page's own kind of images: model-src, and its set for `fits`.
+  bert.modelSrc = digits ? DIGIT_FILES.bert : '';
+  bert.priorSrc = digits ? DIGIT_FILES.images : '';
+  bert.showAttention = !digits;
+  document.getElementById('exact-title').firstChild.textContent = digits ? 'Nearest neighbour ' : 'Exact posterior ';
   // A prior without baselines shows the BERT and the exact answer alone.
   for (const element of [cnn, dilated]) {
     const file = files[element.id];
     element.closest('section').hidden = !file;
-    if (file) element.modelSrc = `./models/${file}`;
+    if (file) element.modelSrc = digits ? file : `./models/${file}`;
     else markFilled(element.id, true);
   }
   // The same attributes give no new fill by themselves: ask for one (a new sample, with `sample` decoding).
@@ -102,7 +143,59 @@ async function show({ refill = false } = {}) {
   if (!truth) setRevealed(false);
 }
 
+/** P(white) per cell: the mean of the training digits nearest the picture on its visible cells, and how near. */
+function nearestNeighbour() {
+  let best = Infinity;
+  let nearest = [];
+  for (const image of digitSet.trainImages) {
+    let distance = 0;
+    for (let i = 0; i < image.length && distance <= best; i++) if (!mask[i] && image[i] !== pixels[i]) distance++;
+    if (distance < best) [best, nearest] = [distance, [image]];
+    else if (distance === best) nearest.push(image);
+  }
+  const probabilities = new Float32Array(size * size);
+  for (let i = 0; i < probabilities.length; i++) {
+    probabilities[i] = mask[i] ? nearest.reduce((sum, image) => sum + image[i], 0) / nearest.length : pixels[i];
+  }
+  return { probabilities, distance: best, count: nearest.length };
+}
+
+/** The digits' middle panel: the nearest training digits, with the exact posterior's count beside them. */
+function drawNearest() {
+  const exactFits = priorImages.posterior(pixels, mask).fits;
+  const near = nearestNeighbour();
+  exact = { probabilities: near.probabilities, fits: 0 };
+  const cells = [];
+  for (let i = 0; i < size * size; i++) {
+    const cell = document.createElement('span');
+    cell.style.setProperty('--p', String(near.probabilities[i]));
+    cell.classList.toggle('hidden', mask[i] === 1);
+    cell.classList.toggle('truth', revealed && !!truth?.[i]);
+    cell.title = mask[i] ? `hidden: P(white) = ${near.probabilities[i].toFixed(3)}` : pixels[i] ? 'white' : 'black';
+    cells.push(cell);
+  }
+  exactGrid.replaceChildren(...cells);
+  exactGrid.setAttribute('aria-label', `nearest neighbour: ${near.count} training digits, ${near.distance} visible cells off`);
+  const score = document.getElementById('exact-score');
+  score.className = 'score';
+  const fits = exactFits
+    ? `${exactFits} training digit${exactFits === 1 ? '' : 's'} fit${exactFits === 1 ? 's' : ''} every visible cell (the exact posterior).`
+    : 'No training digit fits every visible cell: the exact posterior has no answer here.';
+  score.textContent = `${near.count} nearest training digit${near.count === 1 ? '' : 's'}, ${near.distance} visible cell${near.distance === 1 ? '' : 's'} off. ${fits} ${scoreDigit(near.probabilities)}`;
+  markFilled('exact', true);
+}
+
+/** How many hidden cells a fill (P(white) per cell) gets right against the held-out digit. */
+function scoreDigit(probabilities) {
+  const hidden = [...mask.keys()].filter((i) => mask[i]);
+  if (!hidden.length) return 'Nothing is hidden.';
+  if (!truth) return 'Edited: no true digit to score against.';
+  const right = hidden.filter((i) => (probabilities[i] > 0.5 ? 1 : 0) === truth[i]).length;
+  return `Hidden cells right: ${right} of ${hidden.length} (${((100 * right) / hidden.length).toFixed(0)}%) against the true ${digitLabel}.`;
+}
+
 function drawExact() {
+  if (prior === 'digits') return drawNearest();
   exact = priorImages.posterior(pixels, mask);
   const { shape } = PRIORS[prior];
   const cells = [];
@@ -130,6 +223,7 @@ function drawExact() {
 
 /** How a model's fill compares with the exact answer. */
 function scoreFill(detail) {
+  if (prior === 'digits') return scoreDigit(detail.probabilities);
   const filled = cellsOf(detail.pixels);
   const hidden = [...mask.keys()].filter((i) => mask[i]);
   if (!hidden.length) return 'Nothing is hidden.';
@@ -191,16 +285,25 @@ document.getElementById('clear').addEventListener('click', () => {
   truth = null;
   show();
 });
-form.addEventListener('change', (event) => {
+form.addEventListener('change', async (event) => {
   const { name, value } = event.target;
   if (name === 'gridSize' || name === 'prior') {
     if (name === 'gridSize') size = Number(value);
     else prior = value;
+    if (prior === 'digits') {
+      try {
+        await loadDigits();
+      } catch (error) {
+        status.textContent = error.message;
+        form.elements.prior.value = prior = 'squares';
+      }
+    }
     // Only the sizes the prior ships a model for can be chosen.
     for (const option of form.elements.gridSize.options) option.disabled = !PRIORS[prior].sizes.includes(Number(option.value));
     if (!PRIORS[prior].sizes.includes(size)) form.elements.gridSize.value = String((size = PRIORS[prior].sizes[0]));
-    priorImages = prior === 'squares' ? ImageSet.squares(size) : ImageSet.rectangles(size);
+    priorImages = prior === 'squares' ? ImageSet.squares(size) : prior === 'rectangles' ? ImageSet.rectangles(size) : digitSet.train;
     revealButton.textContent = `Reveal the true ${PRIORS[prior].shape}`;
+    document.getElementById('sample').textContent = prior === 'digits' ? 'Another held-out digit' : 'Sample again';
     samplePicture();
   } else if (name === 'decoding' || name === 'backend') {
     for (const element of models) element[name] = value;

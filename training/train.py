@@ -375,6 +375,14 @@ def train(args: argparse.Namespace) -> dict:
                 record["imageSet"] = images_path.name
                 print(f"wrote {images_path} ({images_path.stat().st_size} bytes): the model's image set, for the page",
                       flush=True)
+            if prior.held_out_labels is not None:
+                # The held-out digits, in order with their classes: what the demo samples a test digit from.
+                held_path = args.out.with_name(args.out.stem + ".held-out.json")
+                held_path.write_text(json.dumps({"gridSize": n, "split": prior.split, "labels": prior.held_out_labels.tolist(),
+                                                 "digits": ["".join(str(int(v)) for v in image.tolist())
+                                                            for image in prior.held_out]}) + "\n")
+                print(f"wrote {held_path} ({held_path.stat().st_size} bytes): the held-out digits, for the demo",
+                      flush=True)
             if args.manifest:
                 update_manifest(args.manifest, record)
             print(f"exported {args.out} ({record['bytes']} bytes) after {seconds / 60:.1f} min", flush=True)

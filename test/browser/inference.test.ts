@@ -66,7 +66,8 @@ for (const backend of ['wasm', 'webgpu'] as const) {
         let hiddenCount = 0;
         let certainCount = 0;
         const certainWrong: string[] = [];
-        for (const testCase of casesFor(gridSize)) {
+        // WebGPU one seed per family, each case held to WASM's numbers below (SwiftShader's runs cost both cores).
+        for (const testCase of casesFor(gridSize, backend === 'wasm' ? SEEDS : SEEDS.slice(0, 1))) {
           const name = `${testCase.family} (square ${JSON.stringify(testCase.square)})`;
           const detail = await inpaintCase(element, testCase, 'one-shot');
           const exact = exactPosterior(gridSize, testCase.pixels, testCase.mask).probabilities;
@@ -189,10 +190,13 @@ describe('backend auto', () => {
 describe('the rectangles prior, 8×8', function () {
   this.timeout(300_000);
   const rectangles = ImageSet.rectangles(8);
-  const cases = MASK_FAMILIES.flatMap((family) => SEEDS.map((seed) => maskCase(family, 8, seed * 1000 + 8, rectangles.images())));
+  const casesOn = (backend: 'wasm' | 'webgpu') =>
+    MASK_FAMILIES.flatMap((family) => (backend === 'wasm' ? SEEDS : SEEDS.slice(0, 1)).map((seed) => maskCase(family, 8, seed * 1000 + 8, rectangles.images())));
 
+  // WebGPU one seed per family, as for the squares.
   for (const backend of ['wasm', 'webgpu'] as const) {
     it(`fills rectangles on ${backend}: visible cells kept, every certain cell right, fits counted`, async () => {
+      const cases = casesOn(backend);
       const entry = await manifestEntry(8, 'rectangles');
       const tolerance = Math.max(0.1, 3 * (entry.evaluation?.overall?.meanAbsError ?? 0.1));
       const element = fixtureSync<SquareInpainter>(html`<square-inpainter grid-size="8" prior="rectangles" backend=${backend} decoding="one-shot" mask=${'1'.padEnd(64, '0')}></square-inpainter>`);
