@@ -184,52 +184,61 @@ describe('backend auto', () => {
   });
 });
 
-// The rectangles prior's bundled model, on this page after the squares' WebGPU block: the same architecture, so
-// WebGPU reuses the kernels that block compiled. Every certain cell is checked against the exact answer over
-// the 625 rectangles (src/image-set.ts), and `fits` against its count.
-describe('the rectangles prior, 8×8', function () {
+// The rectangles prior's bundled models, on this page after the squares' WebGPU block: the same architecture (the
+// 16×16 model's 2×2 patches give it the 8×8 model's 64 tokens), so WebGPU reuses the kernels that block compiled.
+// Every certain cell is checked against the exact answer over the rectangles (src/image-set.ts: 625 at 8×8, 13,689
+// at 16×16), and `fits` against its count.
+describe('the rectangles prior', function () {
   this.timeout(300_000);
-  const rectangles = ImageSet.rectangles(8);
-  const casesOn = (backend: 'wasm' | 'webgpu') =>
-    MASK_FAMILIES.flatMap((family) => (backend === 'wasm' ? SEEDS : SEEDS.slice(0, 1)).map((seed) => maskCase(family, 8, seed * 1000 + 8, rectangles.images())));
 
-  // WebGPU one seed per family, as for the squares.
-  for (const backend of ['wasm', 'webgpu'] as const) {
-    it(`fills rectangles on ${backend}: visible cells kept, every certain cell right, fits counted`, async () => {
-      const cases = casesOn(backend);
-      const entry = await manifestEntry(8, 'rectangles');
-      const tolerance = Math.max(0.1, 3 * (entry.evaluation?.overall?.meanAbsError ?? 0.1));
-      const element = fixtureSync<SquareInpainter>(html`<square-inpainter grid-size="8" prior="rectangles" backend=${backend} decoding="one-shot" mask=${'1'.padEnd(64, '0')}></square-inpainter>`);
-      const load = await nextEvent(element, 'load', 240_000);
-      expect(load.detail.backend).to.equal(backend);
-      let errorSum = 0;
-      let hidden = 0;
-      for (const testCase of cases) {
-        const name = `${testCase.family} ${JSON.stringify(testCase.box)}`;
-        const detail = await inpaintCase(element, testCase, 'one-shot');
-        const exact = rectangles.posterior(testCase.pixels, testCase.mask);
-        expect(detail.fits, name).to.equal(exact.fits);
-        expect(exact.fits, `${name}: the case is a rectangle`).to.be.greaterThan(0);
-        const completed = cellsOf(detail.pixels);
-        for (let cell = 0; cell < 64; cell++) {
-          if (!testCase.mask[cell]) expect(completed[cell], `${name}: visible cell ${cell}`).to.equal(testCase.pixels[cell]);
-          else {
-            const p = exact.probabilities[cell];
-            if (p === 0 || p === 1) expect(completed[cell], `${name}: certain cell ${cell}`).to.equal(p);
-            errorSum += Math.abs(detail.probabilities[cell] - p);
-            hidden++;
+  for (const gridSize of [8, 16]) {
+    const cells = gridSize * gridSize;
+    const rectangles = ImageSet.rectangles(gridSize);
+    // WebGPU one seed per family, as for the squares.
+    const casesOn = (backend: 'wasm' | 'webgpu') =>
+      MASK_FAMILIES.flatMap((family) =>
+        (backend === 'wasm' ? SEEDS : SEEDS.slice(0, 1)).map((seed) => maskCase(family, gridSize, seed * 1000 + gridSize, rectangles.images())),
+      );
+
+    for (const backend of ['wasm', 'webgpu'] as const) {
+      it(`fills rectangles at ${gridSize}×${gridSize} on ${backend}: visible cells kept, every certain cell right, fits counted`, async () => {
+        const entry = await manifestEntry(gridSize, 'rectangles');
+        const tolerance = Math.max(0.1, 3 * (entry.evaluation?.overall?.meanAbsError ?? 0.1));
+        const element = fixtureSync<SquareInpainter>(
+          html`<square-inpainter grid-size=${gridSize} prior="rectangles" backend=${backend} decoding="one-shot" mask=${'1'.padEnd(cells, '0')}></square-inpainter>`,
+        );
+        const load = await nextEvent(element, 'load', 240_000);
+        expect(load.detail.backend).to.equal(backend);
+        let errorSum = 0;
+        let hidden = 0;
+        for (const testCase of casesOn(backend)) {
+          const name = `${testCase.family} ${JSON.stringify(testCase.box)}`;
+          const detail = await inpaintCase(element, testCase, 'one-shot');
+          const exact = rectangles.posterior(testCase.pixels, testCase.mask);
+          expect(detail.fits, name).to.equal(exact.fits);
+          expect(exact.fits, `${name}: the case is a rectangle`).to.be.greaterThan(0);
+          const completed = cellsOf(detail.pixels);
+          for (let cell = 0; cell < cells; cell++) {
+            if (!testCase.mask[cell]) expect(completed[cell], `${name}: visible cell ${cell}`).to.equal(testCase.pixels[cell]);
+            else {
+              const p = exact.probabilities[cell];
+              if (p === 0 || p === 1) expect(completed[cell], `${name}: certain cell ${cell}`).to.equal(p);
+              errorSum += Math.abs(detail.probabilities[cell] - p);
+              hidden++;
+            }
           }
         }
-      }
-      expect(errorSum / hidden, 'mean abs error over all hidden cells').to.be.at.most(tolerance);
-      // Two white cells apart: no rectangle fits, and the element says so in the rectangle's words.
-      element.pixels = '1000000100000000'.padEnd(64, '0');
-      element.mask = '0000000000000000'.padEnd(64, '1');
-      const off = await element.inpaint();
-      expect(off.fits).to.equal(0);
-      await element.updateComplete;
-      expect(element.shadowRoot!.querySelector('[part~="status"]')!.textContent).to.match(/No single rectangle fits the visible cells$/);
-    });
+        expect(errorSum / hidden, 'mean abs error over all hidden cells').to.be.at.most(tolerance);
+        // Two white cells apart in the first row, black between: no rectangle fits, and the element says so in the
+        // rectangle's words.
+        element.pixels = '1000000100000000'.padEnd(cells, '0');
+        element.mask = '0'.repeat(16).padEnd(cells, '1');
+        const off = await element.inpaint();
+        expect(off.fits).to.equal(0);
+        await element.updateComplete;
+        expect(element.shadowRoot!.querySelector('[part~="status"]')!.textContent).to.match(/No single rectangle fits the visible cells$/);
+      });
+    }
   }
 
   it('reports an unknown prior as invalid-attribute naming prior, and recovers when it is fixed', async () => {
