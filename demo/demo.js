@@ -9,7 +9,7 @@ import { ImageSet } from '../dist/priors.js';
 /** Per prior: its bundled grid sizes, the word for one picture, and how to draw one at random. */
 const PRIORS = {
   squares: { sizes: [8, 16], shape: 'square', draw: (n) => { const side = randomInt(2, n - 2); return [side, side]; } },
-  rectangles: { sizes: [8], shape: 'rectangle', draw: (n) => [randomInt(2, n - 2), randomInt(2, n - 2)] },
+  rectangles: { sizes: [8, 16], shape: 'rectangle', draw: (n) => [randomInt(2, n - 2), randomInt(2, n - 2)] },
   digits: { sizes: [8], shape: 'digit' },
 };
 /** The digits' models and data, written by training (demo/models/digits/). */

@@ -108,7 +108,7 @@ export class SquareInpainter extends LitElement {
   /**
    * The set of pictures the hidden cells are filled to fit, and the bundled model trained on it: `squares` (one white
    * filled square on black, side 2 to N−2; 8 and 16 ship) or `rectangles` (one white filled rectangle, height and
-   * width each 2 to N−2; 8 ships). `fits` in the `inpaint` event counts that prior's pictures.
+   * width each 2 to N−2; 8 and 16 ship). `fits` in the `inpaint` event counts that prior's pictures.
    */
   prior: Prior = 'squares';
 

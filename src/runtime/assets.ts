@@ -10,7 +10,7 @@ export type Prior = 'squares' | 'rectangles';
 export const PRIORS: readonly Prior[] = ['squares', 'rectangles'];
 
 /** Per prior, the grid sizes with a bundled model in `models/`. */
-export const BUNDLED_GRID_SIZES: Readonly<Record<Prior, readonly number[]>> = { squares: [8, 16], rectangles: [8] };
+export const BUNDLED_GRID_SIZES: Readonly<Record<Prior, readonly number[]>> = { squares: [8, 16], rectangles: [8, 16] };
 
 /** The bundled model's file name: `square-inpainter-N.onnx` for the squares, `square-inpainter-P-N.onnx` for prior P. */
 export function modelFileName(gridSize: number, prior: Prior = 'squares'): string {
@@ -34,7 +34,11 @@ export interface AssetLocations {
 
 /** The bundled models, one literal URL each. */
 function bundledModel(gridSize: number, prior: Prior = 'squares'): URL | undefined {
-  if (prior === 'rectangles') return gridSize === 8 ? new URL('../models/square-inpainter-rectangles-8.onnx', import.meta.url) : undefined;
+  if (prior === 'rectangles') {
+    if (gridSize === 8) return new URL('../models/square-inpainter-rectangles-8.onnx', import.meta.url);
+    if (gridSize === 16) return new URL('../models/square-inpainter-rectangles-16.onnx', import.meta.url);
+    return undefined;
+  }
   if (gridSize === 8) return new URL('../models/square-inpainter-8.onnx', import.meta.url);
   if (gridSize === 16) return new URL('../models/square-inpainter-16.onnx', import.meta.url);
   return undefined;

@@ -111,6 +111,22 @@ test('on a 1280 px desktop the grids sit side by side, the controls beside them,
     assert.match(rectangles.exact, /^\d+ rectangles? of the prior fits? the visible cells\.$/);
     assert.match(rectangles.bert, /Error against exact: \d\.\d{3} .* (a valid rectangle|not a single rectangle)\.$/);
     for (const baseline of rectangles.baselines) if (baseline.shown) assert.match(baseline.score, /Error against exact|No rectangle fits/);
+    // Handwritten digits: a held-out digit, the digits BERT and dilated CNN (model-src, demo/models/digits/), and the
+    // nearest training digits in the middle panel, each scored against the true digit.
+    await page.select('select[name="prior"]', 'digits');
+    await page.waitForFunction(() => document.querySelector('#bert').modelSrc.includes('digits') && document.body.dataset.filled === 'bert cnn dilated exact', {
+      timeout: 120_000,
+    });
+    const digits = await page.evaluate(() => ({
+      title: document.querySelector('#exact-title').textContent,
+      scores: ['#bert', '#dilated', '#exact'].map((id) => document.querySelector(`${id}-score`).textContent),
+      local: !document.querySelector('#cnn').closest('section').hidden,
+      fits: document.querySelector('#bert').shadowRoot.querySelector('[part~="status"]').textContent,
+    }));
+    assert.match(digits.title, /^Nearest neighbour/);
+    for (const score of digits.scores) assert.match(score, /Hidden cells right: \d+ of \d+ \(\d+%\) against the true \d\.$/);
+    assert.match(digits.scores[2], /^\d+ nearest training digits?, \d+ visible cells? off\./);
+    assert.equal(digits.local, false, 'the local CNN has no digits model');
     assert.deepEqual(problems, []);
   } finally {
     await page.close();

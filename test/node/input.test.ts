@@ -68,9 +68,10 @@ describe('readInput', () => {
     assert.equal(error.attribute, 'prior');
     assert.match(error.message, /prior must be one of squares, rectangles; got "circles"/);
     assert.equal(rejection({ gridSize: 8, prior: '' }).attribute, 'prior');
-    const missing = rejection({ gridSize: 16, prior: 'rectangles' });
+    const missing = rejection({ gridSize: 12, prior: 'rectangles' });
     assert.equal(missing.attribute, 'grid-size');
-    assert.match(missing.message, /grid-size 16 has no bundled model of rectangles; use 8, or set model-src/);
+    assert.match(missing.message, /grid-size 12 has no bundled model of rectangles; use 8 or 16, or set model-src/);
+    assert.match(read({ gridSize: 16, prior: 'rectangles' }).modelUrl, /\/square-inpainter-rectangles-16\.onnx$/);
     assert.equal(errorDetail(error, '').type, 'invalid-attribute');
   });
 

@@ -99,9 +99,9 @@ for (const model of demoManifest.models as { name: string; file: string; parity:
   });
 }
 
-test('the manifest lists the squares\' 8×8 and 16×16 models, then the rectangles\' 8×8, each under its prior', () => {
+test('the manifest lists the squares\' 8×8 and 16×16 models, then the rectangles\', each under its prior', () => {
   assert.deepEqual(
     (manifest.models as Entry[]).map((m) => `${m.prior.name ?? 'squares'} ${m.gridSize} ${m.file}`),
-    ['squares 8 square-inpainter-8.onnx', 'squares 16 square-inpainter-16.onnx', 'rectangles 8 square-inpainter-rectangles-8.onnx'],
+    ['squares 8 square-inpainter-8.onnx', 'squares 16 square-inpainter-16.onnx', 'rectangles 8 square-inpainter-rectangles-8.onnx', 'rectangles 16 square-inpainter-rectangles-16.onnx'],
   );
 });

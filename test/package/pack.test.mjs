@@ -147,7 +147,7 @@ async function folderBytes(folder) {
   return total;
 }
 
-test('npm install of the tarball into an empty project adds at most 70 MB, without onnxruntime-web, and its types check with skipLibCheck off', { timeout: 300_000 }, async (t) => {
+test('npm install of the tarball into an empty project adds at most 72 MB, without onnxruntime-web, and its types check with skipLibCheck off', { timeout: 300_000 }, async (t) => {
   const consumer = await mkdtemp(path.join(tmpdir(), 'square-inpainter-consumer-'));
   try {
     await writeFile(path.join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
@@ -157,7 +157,8 @@ test('npm install of the tarball into an empty project adds at most 70 MB, witho
     const own = await folderBytes(path.join(installed, 'square-inpainter'));
     t.diagnostic(`tarball ${(packed.size / 1e6).toFixed(1)} MB, unpacked ${(packed.unpackedSize / 1e6).toFixed(1)} MB; node_modules after npm install: ${(bytes / 1e6).toFixed(1)} MB (the package ${(own / 1e6).toFixed(1)} MB, its dependencies ${((bytes - own) / 1e6).toFixed(1)} MB)`);
     assert.equal(existsSync(path.join(installed, 'onnxruntime-web')), false, 'onnxruntime-web was installed');
-    assert.ok(bytes <= 70e6, `npm install added ${(bytes / 1e6).toFixed(1)} MB`);
+    // 72 MB: 68.3 MB when the limit was set at 70, and each bundled model since (the rectangles' two) adds about 0.9 MB.
+    assert.ok(bytes <= 72e6, `npm install added ${(bytes / 1e6).toFixed(1)} MB`);
 
     // A TypeScript consumer of the public surface, with the dependencies npm installed and nothing else.
     await writeFile(

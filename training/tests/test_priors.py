@@ -194,6 +194,23 @@ class FilePriorTest(unittest.TestCase):
         self.assertEqual(exit_.exception.code, 2)
         self.assertIn("squares: not the prior this checkpoint learned (blobs, ", stderr.getvalue())
 
+    def test_the_browser_tests_user_model_is_the_npz_fixtures_prior_and_publishes_it(self):
+        """test/fixtures/user-prior: the model and image set the element loads with model-src and prior-src are
+        what `npm run train -- --prior crosses.npz` wrote (its README), not stand-ins."""
+        import json
+
+        import onnx
+
+        from training.export import published_image_set
+
+        folder = ROOT / "test" / "fixtures" / "user-prior"
+        prior = load_prior(str(folder / "crosses.npz"), 8)
+        self.assertEqual((len(prior.images), len(prior.held_out)), (47, 5))
+        metadata = {p.key: p.value for p in onnx.load(str(folder / "crosses-8.onnx")).metadata_props}
+        recorded = json.loads(metadata["prior"])
+        self.assertEqual((recorded["sha256"], recorded["images"]), (prior.record()["sha256"], 47))
+        self.assertEqual(json.loads((folder / "crosses-8.images.json").read_text()), published_image_set(prior.images, 8))
+
     def test_train_py_refuses_a_bad_file_in_one_line_with_exit_code_2(self):
         np.save(self.dir / "gray.npy", random_shapes(10, 8) * 2)
         result = subprocess.run([sys.executable, "-m", "training.train", "--prior", str(self.dir / "gray.npy")],
