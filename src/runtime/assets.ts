@@ -80,7 +80,7 @@ const WASM_FILES: Record<RuntimeBuild, string> = {
  */
 export const BUNDLED_BYTES = {
   /** By file name ({@link modelFileName}). */
-  models: { 'square-inpainter-8.onnx': 878_574, 'square-inpainter-16.onnx': 882_464, 'square-inpainter-rectangles-8.onnx': 878_851 } as Record<string, number>,
+  models: { 'square-inpainter-8.onnx': 878_574, 'square-inpainter-16.onnx': 882_464, 'square-inpainter-rectangles-8.onnx': 878_851, 'square-inpainter-rectangles-16.onnx': 882_744 } as Record<string, number>,
   wasm: { wasm: 14_239_897, 'webgpu-asyncify': 26_781_914, 'webgpu-jspi': 16_758_545 } as Record<RuntimeBuild, number>,
 };
 
