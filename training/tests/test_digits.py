@@ -129,9 +129,14 @@ class DigitsEvaluationTest(unittest.TestCase):
             tiny_checkpoint("cnn-global", tmp / "cnn.pt")
             out = io.StringIO()
             with contextlib.redirect_stdout(out):
+                (tmp / "manifest.json").write_text(json.dumps({"models": [{"gridSize": 8, "prior": {"name": "digits"}}]}))
                 digits_eval.main(["--checkpoint", str(tmp / "bert.pt"), "--checkpoint", str(tmp / "cnn.pt"),
-                                  "--per-family", "4", "--out", str(tmp / "digits.json")])
+                                  "--per-family", "4", "--out", str(tmp / "digits.json"),
+                                  "--manifest", str(tmp / "manifest.json")])
             results = json.loads((tmp / "digits.json").read_text())
+            # The figures go beside the model, in its manifest entry.
+            recorded = json.loads((tmp / "manifest.json").read_text())["models"][0]["evaluation"]
+            self.assertEqual(recorded["accuracy"]["all"], results["groups"]["all"]["all"]["accuracy"])
             self.assertEqual(list(results["models"]), ["bert", "cnn-global"])
             self.assertEqual(results["heldOut"]["masks"], 20)
             self.assertIn("BERT", out.getvalue())
