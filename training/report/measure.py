@@ -278,8 +278,10 @@ def digits(per_family: int | None = None) -> dict | None:
     results, arrays = evaluate(models, per_family or DIGITS_PER_FAMILY, info=info)
     rows = []
     for i, family in enumerate(results["heldOut"]["families"]):
-        # Family i's (3i)-th mask that nothing fits (its own first where none fits), so the rows show other digits.
-        chosen = torch.nonzero((arrays["family"] == i) & (arrays["fits"] == 0)).squeeze(1)
+        # Family i's (3i)-th mask that nothing fits and hides something (its own first where none does), so the rows
+        # show other digits.
+        hides = arrays["mask"].sum(1) > 0
+        chosen = torch.nonzero((arrays["family"] == i) & (arrays["fits"] == 0) & hides).squeeze(1)
         rows.append(int(chosen[min(3 * i, len(chosen) - 1)]) if len(chosen)
                     else int(torch.nonzero(arrays["family"] == i)[0]))
     example = {"family": [results["heldOut"]["families"][int(arrays["family"][k])] for k in rows],

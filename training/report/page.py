@@ -290,7 +290,9 @@ def digits_reading(results: dict) -> str:
         if not order:
             return f"there are no masks {SUBSET_LABELS[subset]}"
         where = "overall" if subset == "all" else f"where {SUBSET_LABELS[subset]},"
-        return (f"{where} the {DIGITS_LABELS.get(order[0], order[0])} fills the most hidden cells right (" + ", ".join(
+        # In a sentence, "the dilated CNN" rather than the tables' "CNN, dilated".
+        winner = {"cnn-global": "dilated CNN", "cnn-local": "local CNN"}.get(order[0], DIGITS_LABELS.get(order[0], order[0]))
+        return (f"{where} the {winner} fills the most hidden cells right (" + ", ".join(
                     f"{DIGITS_LABELS.get(m, m)} {pct(acc[m])}" for m in order) + ")")
 
     text = f"On held-out digits, {ranked('all')}; {ranked('fits0')}."

@@ -66,8 +66,11 @@ def reading(result: dict) -> str:
     bert, dilated, local = overall["BERT"], overall[LABELS["cnn-global"]], overall[LABELS["cnn-local"]]
     close = abs(bert - dilated) <= 0.1 * max(bert, dilated)
     steps = result["models"]["BERT"]["steps"]
-    text = (f"At {steps} steps each, the {best} is closest to the exact posterior ({overall[best]:.4f} mean abs error "
-            f"over every held-out hidden cell) and the {worst} furthest ({overall[worst]:.4f}). ")
+    # In a sentence, "the dilated CNN" rather than the tables' "CNN, dilated".
+    words = {LABELS["cnn-global"]: "dilated CNN", LABELS["cnn-local"]: "local CNN"}
+    text = (f"At {steps} steps each, the {words.get(best, best)} is closest to the exact posterior ({overall[best]:.4f} "
+            f"mean abs error over every held-out hidden cell) and the {words.get(worst, worst)} furthest "
+            f"({overall[worst]:.4f}). ")
     text += ("The BERT and the dilated CNN are within 10% of each other (" if close else
              "The BERT and the dilated CNN differ by more than 10% (") + f"{bert:.4f} and {dilated:.4f}); "
     text += (f"the local CNN, which sees 7×7 cells, trails both ({local:.4f}). " if local > max(bert, dilated) else
