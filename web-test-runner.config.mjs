@@ -5,7 +5,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.mjs';
+import { CHROMIUM_TEST_ARGS, CHROMIUM_PATH } from './scripts/chromium.mjs';
 
 if (!existsSync('dist/square-inpainter.js') || !existsSync('dist/ort/ort-wasm-simd-threaded.wasm')) {
   throw new Error('the browser tests run the built package: run `npm run build` first (npm test does)');
@@ -73,8 +73,8 @@ export default {
     chromeLauncher({
       launchOptions: {
         executablePath: CHROMIUM_PATH,
-        headless: false, // CHROMIUM_ARGS ask for the new headless mode themselves
-        args: CHROMIUM_ARGS,
+        headless: false, // CHROMIUM_TEST_ARGS ask for the new headless mode themselves
+        args: CHROMIUM_TEST_ARGS,
       },
     }),
   ],

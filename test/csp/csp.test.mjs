@@ -12,7 +12,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
+import { CHROMIUM_TEST_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
 import { ISOLATION_HEADERS, serveFolder } from '../support/static-server.mjs';
 
 export const POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; worker-src 'self' blob:";
@@ -43,8 +43,8 @@ before(async () => {
   server = await serveFolder(root, { headers: { ...ISOLATION_HEADERS, 'Content-Security-Policy': POLICY } });
   browser = await puppeteer.launch({
     executablePath: CHROMIUM_PATH,
-    headless: false, // CHROMIUM_ARGS ask for the new headless mode themselves
-    args: CHROMIUM_ARGS,
+    headless: false, // CHROMIUM_TEST_ARGS ask for the new headless mode themselves
+    args: CHROMIUM_TEST_ARGS,
   });
 });
 

@@ -18,7 +18,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import puppeteer from 'puppeteer-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
+import { CHROMIUM_TEST_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
 import { NPM as npm, packTarball } from '../support/package.mjs';
 import { serveFolder } from '../support/static-server.mjs';
 
@@ -94,9 +94,9 @@ before(async () => {
 
   browser = await puppeteer.launch({
     executablePath: CHROMIUM_PATH,
-    headless: false, // CHROMIUM_ARGS ask for the new headless mode themselves
+    headless: false, // CHROMIUM_TEST_ARGS ask for the new headless mode themselves
     args: [
-      ...CHROMIUM_ARGS,
+      ...CHROMIUM_TEST_ARGS,
       // A second guard: any host but the page's own fails to resolve, even if a request slipped past the page.
       '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
     ],

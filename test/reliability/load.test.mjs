@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
+import { CHROMIUM_TEST_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
 import { serveFolder } from '../support/static-server.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -15,7 +15,7 @@ let server;
 
 before(async () => {
   server = await serveFolder(root);
-  browser = await puppeteer.launch({ executablePath: CHROMIUM_PATH, headless: false, args: CHROMIUM_ARGS });
+  browser = await puppeteer.launch({ executablePath: CHROMIUM_PATH, headless: false, args: CHROMIUM_TEST_ARGS });
 });
 
 after(async () => {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
+import { CHROMIUM_TEST_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
 import { serveFolder } from '../support/static-server.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -27,7 +27,7 @@ const servers = [];
 
 before(async () => {
   assert.ok(existsSync(path.join(root, 'dist/square-inpainter.js')), 'dist/ is missing: run npm run build');
-  browser = await puppeteer.launch({ executablePath: CHROMIUM_PATH, headless: false, args: CHROMIUM_ARGS });
+  browser = await puppeteer.launch({ executablePath: CHROMIUM_PATH, headless: false, args: CHROMIUM_TEST_ARGS });
 });
 
 after(async () => {

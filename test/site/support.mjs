@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import puppeteer from 'puppeteer-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
+import { CHROMIUM_TEST_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
 import { extractTarball, packTarball } from '../support/package.mjs';
 
 export const run = promisify(execFile);
@@ -68,9 +68,9 @@ export async function freePort() {
 export function launchBrowser() {
   return puppeteer.launch({
     executablePath: CHROMIUM_PATH,
-    headless: false, // CHROMIUM_ARGS ask for the new headless mode themselves
+    headless: false, // CHROMIUM_TEST_ARGS ask for the new headless mode themselves
     // A second guard: any host but the page's own fails to resolve, even if a request slipped past the page.
-    args: [...CHROMIUM_ARGS, '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
+    args: [...CHROMIUM_TEST_ARGS, '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
   });
 }
 
