@@ -194,6 +194,28 @@ class FilePriorTest(unittest.TestCase):
         self.assertEqual(exit_.exception.code, 2)
         self.assertIn("squares: not the prior this checkpoint learned (blobs, ", stderr.getvalue())
 
+    def test_a_model_of_an_npz_records_the_same_prior_as_the_same_pictures_in_a_folder_and_publishes_it(self):
+        import json
+
+        import onnx
+
+        from training import train
+
+        pictures = random_shapes(30, 8, seed=9)
+        np.savez(self.dir / "blobs.npz", images=pictures)
+        write_pngs(self.dir / "blobs", pictures)
+        out = self.dir / "npz" / "blobs-8.onnx"
+        out.parent.mkdir()
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            train.train(train.parse_args(["--prior", str(self.dir / "blobs.npz"), "--steps", "10", "--probe-every", "10",
+                                          "--threads", "1", "--out", str(out)]))
+        # A prior is its set of images, whatever file held them: the same record as the PNG folder's.
+        prior = load_prior(str(self.dir / "blobs")).record()
+        recorded = json.loads({p.key: p.value for p in onnx.load(str(out)).metadata_props}["prior"])
+        self.assertEqual((recorded["sha256"], recorded["images"]), (prior["sha256"], prior["images"]))
+        published = json.loads((self.dir / "npz" / "blobs-8.images.json").read_text())
+        self.assertEqual(published["count"], prior["images"])
+
     def test_the_browser_tests_user_model_is_the_npz_fixtures_prior_and_publishes_it(self):
         """test/fixtures/user-prior: the model and image set the element loads with model-src and prior-src are
         what `npm run train -- --prior crosses.npz` wrote (its README), not stand-ins."""
