@@ -113,7 +113,6 @@ function forEachFittingSquare(n: number, pixels: ArrayLike<number>, mask: ArrayL
   }
 }
 
-/** Checks one grid argument: N*N cells 0/1 as an array-like of numbers or an attribute string. */
 /** Checks and reads N*N cells of 0/1, given as an array-like or the attribute's string form; throws naming `name`. */
 export function readCells(value: ArrayLike<number> | string, n: number, name: string): ArrayLike<number> {
   if (typeof value === 'string') return parseCells(value, n, name);

@@ -161,6 +161,15 @@ def write_image_set(prior_images: torch.Tensor, n: int, path: Path) -> None:
     path.write_text(json.dumps(published_image_set(prior_images, n)) + "\n")
 
 
+def publish_image_set(prior_images: torch.Tensor, n: int, model_path: Path) -> Path:
+    """Writes the set a model learned beside it (`<model>.images.json`, the element's `prior-src`) and says so;
+    returns its path. train.py and this file's re-export both publish this way."""
+    path = model_path.with_name(model_path.stem + ".images.json")
+    write_image_set(prior_images, n, path)
+    print(f"wrote {path} ({path.stat().st_size} bytes): the model's image set, for the page", flush=True)
+    return path
+
+
 def parity_queries(n: int) -> list[int]:
     """The query cells whose attention rows a parity fixture keeps: first, middle, last."""
     return [0, (n // 2) * n + n // 2, n * n - 1]
@@ -236,14 +245,13 @@ def main(argv=None) -> None:
         p.error(str(error))
     if not args.keep_weights:
         round_weights(model)
-    export_onnx(model, args.out, attention=args.attention, metadata={"prior": json.dumps(prior.record())})
+    learned = prior.record()
+    export_onnx(model, args.out, attention=args.attention, metadata={"prior": json.dumps(learned)})
     if args.parity:
-        write_parity_fixture(model, args.parity, prior.images, prior=prior.record())
+        write_parity_fixture(model, args.parity, prior.images, prior=learned)
     print(f"exported {args.out} ({args.out.stat().st_size} bytes), prior {prior.name} ({len(prior.images)} images)")
     if prior.publishes_images:
-        images_path = args.out.with_name(args.out.stem + ".images.json")
-        write_image_set(prior.images, model.grid_size, images_path)
-        print(f"wrote {images_path} ({images_path.stat().st_size} bytes): the model's image set, for the page")
+        publish_image_set(prior.images, model.grid_size, args.out)
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ import torch  # noqa: E402
 import torch.distributed as dist  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
-from .export import (contract_entry, entry_prior_name, export_onnx, round_weights, write_image_set,  # noqa: E402
+from .export import (contract_entry, entry_prior_name, export_onnx, publish_image_set, round_weights,  # noqa: E402
                      write_parity_fixture)
 from .model import build_model  # noqa: E402
 from .prior import (BUNDLED_PRIORS, ENUMERATION_LIMIT, MASK_FAMILIES, MIN_GRID, Prior, PriorError,  # noqa: E402
@@ -364,17 +364,13 @@ def train(args: argparse.Namespace) -> dict:
             torch.save({"arch": args.arch, "config": model.config, "state": model.state_dict(), "record": record},
                        args.checkpoint)
         if args.out:
-            export_onnx(model, args.out, metadata={"prior": json.dumps(prior.record())})
+            export_onnx(model, args.out, metadata={"prior": json.dumps(record["prior"])})
             record["bytes"] = args.out.stat().st_size
             if args.parity:
-                write_parity_fixture(model, args.parity, prior_images, prior=prior.record())
+                write_parity_fixture(model, args.parity, prior_images, prior=record["prior"])
             if prior.publishes_images:
                 # The set the model learned, for the page: the element's exact answer and `fits` for this model.
-                images_path = args.out.with_name(args.out.stem + ".images.json")
-                write_image_set(prior_images, n, images_path)
-                record["imageSet"] = images_path.name
-                print(f"wrote {images_path} ({images_path.stat().st_size} bytes): the model's image set, for the page",
-                      flush=True)
+                record["imageSet"] = publish_image_set(prior_images, n, args.out).name
             if prior.held_out_labels is not None:
                 # The held-out digits, in order with their classes: what the demo samples a test digit from.
                 held_path = args.out.with_name(args.out.stem + ".held-out.json")
