@@ -252,8 +252,6 @@ def decoding_masks(mask: torch.Tensor, posterior: torch.Tensor, g: torch.Generat
 # ---- priors: sets of images ----------------------------------------------------------------------
 
 BUNDLED_PRIORS = ("squares", "rectangles")
-# Named priors of real data: not bundled with the package (their models ship with the demo).
-DATA_PRIORS = ("digits",)
 # The digits prior: scikit-learn's 8×8 handwritten digits (Debian's python3-sklearn ships them), binarized, split
 # once by a seeded permutation; DIGITS_TEST_SHARE of them are held out as they are, for evaluation.
 DIGITS_GRID = 8
