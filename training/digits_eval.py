@@ -18,15 +18,14 @@ agree there. Writes the results as JSON (--out) and prints a table.
 """
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 import time
 from pathlib import Path
 from typing import Callable
 
 import torch
 
+from .cli import Parser
 from .prior import Prior, bounding_boxes, consistent, exact_posterior, load_prior, mismatches, sample_masks, tokens
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -195,12 +194,7 @@ def default_checkpoints(folder: Path | None = None) -> list[Path]:
 
 
 def main(argv=None) -> None:
-    class Parser(argparse.ArgumentParser):
-        def error(self, message):
-            print(f"digits_eval.py: {message}", file=sys.stderr)
-            sys.exit(2)
-
-    p = Parser(prog="python3 -m training.digits_eval", description="Evaluate digits models on held-out digits.")
+    p = Parser("digits_eval.py", prog="python3 -m training.digits_eval", description="Evaluate digits models on held-out digits.")
     p.add_argument("--checkpoint", type=Path, action="append", default=None,
                    help="a model checkpoint (BERT or CNN; repeat to compare); default: "
                         + " and ".join(f"training/checkpoints/{name}" for name in DEFAULT_CHECKPOINTS))

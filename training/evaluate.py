@@ -22,17 +22,16 @@ the model runs used (mean, p99, max). It goes under the model's evaluation.decod
 """
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import numpy as np
 import torch
 
+from .cli import Parser
 from .export import entry_prior_name, write_image_set
 from .prior import MASK_FAMILIES, Prior, consistent, exact_posterior, images, load_prior, sample_batch, tokens
 
@@ -193,12 +192,7 @@ def write_readme_table(manifest: dict) -> None:
 
 
 def main(argv=None) -> None:
-    class Parser(argparse.ArgumentParser):
-        def error(self, message):
-            print(f"evaluate.py: {message}", file=sys.stderr)
-            sys.exit(2)
-
-    p = Parser(description="Evaluate the bundled models against the exact posterior.")
+    p = Parser("evaluate.py", description="Evaluate the bundled models against the exact posterior.")
     p.add_argument("--grid", type=int, default=None)
     p.add_argument("--prior", default=None, help="only this bundled prior's models (squares, rectangles); digits: "
                    "the digits checkpoints on held-out digits (training/digits_eval.py, which takes the other flags)")

@@ -20,16 +20,15 @@ published beside the model (`<out>.images.json`) as train.py does.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import os
-import sys
 from pathlib import Path
 
 import torch
 
+from .cli import Parser
 from .model import load_checkpoint
-from .prior import PriorError, images, load_prior, sample_batch, tokens
+from .prior import PriorError, load_prior, sample_batch, tokens
 
 OPSET = 17
 
@@ -216,12 +215,7 @@ def checkpoint_prior(spec: str | None, record: dict | None, n: int):
 
 
 def main(argv=None) -> None:
-    class Parser(argparse.ArgumentParser):
-        def error(self, message):
-            print(f"export: {message}", file=sys.stderr)
-            sys.exit(2)
-
-    p = Parser(prog="python3 -m training.export",
+    p = Parser("export", prog="python3 -m training.export",
                description="Re-export a train.py checkpoint (BERT or CNN) to ONNX, its Linear weights rounded to "
                            "bfloat16 precision unless --keep-weights.")
     p.add_argument("--checkpoint", type=Path, required=True)

@@ -36,6 +36,7 @@ import torch  # noqa: E402
 import torch.distributed as dist  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
+from .cli import Parser  # noqa: E402
 from .export import (contract_entry, entry_prior_name, export_onnx, publish_image_set, round_weights,  # noqa: E402
                      write_parity_fixture)
 from .model import build_model  # noqa: E402
@@ -131,14 +132,8 @@ def choose_precision(requested: str, device: str, flags: Iterable[str]) -> tuple
     return "fp32", "no avx512_bf16 or amx_bf16: the CPU would emulate bf16, far slower than fp32"
 
 
-class Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # one line and exit code 2, for any bad flag
-        print(f"train.py: {message}", file=sys.stderr)
-        sys.exit(2)
-
-
 def parse_args(argv=None) -> argparse.Namespace:
-    p = Parser(description="Train and export a square-inpainter model.")
+    p = Parser("train.py", description="Train and export a square-inpainter model.")
     p.add_argument("--prior", default="squares",
                    help="squares (the default), rectangles, digits (8×8 handwritten digits, model to "
                         "demo/models/digits/), or your own images: an .npz/.npy of 0/1 images [K, N, N] "

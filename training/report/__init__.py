@@ -13,11 +13,10 @@ measure.py measures, figures.py draws, page.py writes the Markdown. Every number
 """
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 from pathlib import Path
 
+from ..cli import Parser
 from ..digits_eval import LABELS as DIGITS_LABELS
 from . import measure, rectangles
 from .figures import figure_attention, figure_dependence, figure_digits, figure_distance, figure_examples
@@ -27,12 +26,7 @@ DOCS = measure.ROOT / "docs"
 
 
 def main(argv=None) -> None:
-    class Parser(argparse.ArgumentParser):
-        def error(self, message):
-            print(f"report: {message}", file=sys.stderr)
-            sys.exit(2)
-
-    p = Parser(prog="python3 -m training.report", description="Write docs/evaluation.md and docs/figures/.")
+    p = Parser("report", prog="python3 -m training.report", description="Write docs/evaluation.md and docs/figures/.")
     p.add_argument("--out", type=Path, default=DOCS, help="folder for evaluation.md and figures/ (default docs/)")
     p.add_argument("--per-family", type=int, default=None, help="use only the first K held-out images per family")
     args = p.parse_args(argv)
